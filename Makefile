@@ -1,0 +1,112 @@
+# Tagih build helper. The README shows two commands: `make run` and `make test`.
+# Every target installs what it needs (idempotently) before using it.
+#
+# The front end is built without cargo-leptos (cargo + wasm-bindgen + wasm-opt + esbuild): a
+# fresh machine is ready in ~3 minutes instead of ~25. `cargo leptos watch` still works for
+# development if you install cargo-leptos 0.3.10 yourself (see README).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Build output may live outside the clone (CI caches it there); default ./target.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+SITE := $(TARGET_DIR)/site
+PKG := $(SITE)/pkg
+NODE_BIN := $(CURDIR)/end2end/node_modules/.bin
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
+
+# Compile-time name of the JS/wasm the server links (/pkg/tagih.js, /pkg/tagih.wasm).
+# Exported for every cargo call so the builds share one cache.
+export LEPTOS_OUTPUT_NAME := tagih
+export LEPTOS_SITE_ROOT := $(SITE)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export PATH := $(NODE_BIN):$(HOME)/.cargo/bin:$(PATH)
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help run test build site server setup setup-build setup-test lint unit e2e bench dev clean-site
+
+help:
+	@echo "make run    build (release) and run Tagih on SQLite under ./data"
+	@echo "make test   lint, unit/service/HTTP tests (SQLite; PostgreSQL when TAGIH_TEST_POSTGRES_URL is set) and end2end"
+
+## ---- the two README commands -------------------------------------------------------------
+
+run: build
+	@mkdir -p data
+	$(TARGET_DIR)/release/tagih serve
+
+test: setup-test lint unit build e2e
+	@echo "All tests passed."
+
+## ---- setup (idempotent) -------------------------------------------------------------------
+
+setup-build:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+		|| rustup target add wasm32-unknown-unknown
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$(WASM_BINDGEN_VERSION)" ]; then \
+		echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (must match Cargo.lock)"; \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; \
+	fi
+	@if [ ! -x $(NODE_BIN)/wasm-opt ] || [ ! -x $(NODE_BIN)/esbuild ] || [ ! -d end2end/node_modules/@playwright/test ] \
+		|| [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then \
+		cd end2end && npm ci --no-audit --no-fund; \
+	fi
+
+setup-test: setup-build
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+## ---- build ----------------------------------------------------------------------------------
+
+build: setup-build site server
+
+# The browser bundle: wasm (size profile) -> wasm-bindgen -> wasm-opt -Oz -> minified JS, CSS,
+# and pre-compressed copies the server hands out by Accept-Encoding.
+site:
+	cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release
+	@mkdir -p $(PKG)
+	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name tagih \
+		$(TARGET_DIR)/wasm32-unknown-unknown/wasm-release/frontend.wasm
+	mv $(PKG)/tagih_bg.wasm $(PKG)/tagih.wasm
+	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+		$(PKG)/tagih.wasm -o $(PKG)/tagih.wasm
+	esbuild $(PKG)/tagih.js --minify --allow-overwrite --outfile=$(PKG)/tagih.js --log-level=warning
+	cp style/main.css $(PKG)/tagih.css
+	@if [ -d public ]; then cp -r public/. $(SITE)/; fi
+	@cd $(PKG) && for f in tagih.wasm tagih.js tagih.css; do \
+		gzip -9 -k -f $$f; \
+		node -e 'const z=require("zlib"),fs=require("fs");const f=process.argv[1];fs.writeFileSync(f+".br",z.brotliCompressSync(fs.readFileSync(f),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}))' $$f; \
+	done
+	@echo "wasm: $$(stat -c %s $(PKG)/tagih.wasm) B raw, $$(stat -c %s $(PKG)/tagih.wasm.gz) B gzip, $$(stat -c %s $(PKG)/tagih.wasm.br) B brotli"
+
+server:
+	cargo build --release -p server --bins
+
+## ---- tests ----------------------------------------------------------------------------------
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p app -p server -p migration --features app/ssr --all-targets -- -D warnings
+	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+	@# The wasm must not contain server-only crates.
+	@if cargo tree -p frontend --target wasm32-unknown-unknown -e normal --prefix none \
+		| grep -E '^(sea-orm|sqlx|tokio|reqwest|axum|mio|argon2|governor) ' ; then \
+		echo "server-only crates leaked into the wasm build"; exit 1; fi
+
+unit:
+	cargo test -p app -p server -p migration --features app/ssr
+
+e2e:
+	cd end2end && TAGIH_BIN=$(TARGET_DIR)/release/tagih npx playwright test
+
+## ---- development ----------------------------------------------------------------------------
+
+dev:
+	@command -v cargo-leptos >/dev/null || { echo "cargo install cargo-leptos --version 0.3.10 --locked"; exit 1; }
+	cargo leptos watch
+
+clean-site:
+	rm -rf $(SITE)

@@ -1,0 +1,4 @@
+//! Server functions and the DTOs both sides share. Each server function is thin: authorise,
+//! call a service, map the error (`server::ctx::respond` sets the HTTP status).
+
+pub mod auth;

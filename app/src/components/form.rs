@@ -1,0 +1,77 @@
+//! Form fields that show their own error message next to the input.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The message for `field` in the latest result of an action, if it failed validation there.
+pub fn field_error<T, S>(value: S, field: &'static str) -> Signal<Option<String>>
+where
+    T: 'static,
+    S: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        value.with(|v| match v {
+            Some(Err(AppError::Validation(f))) => f.get(field).map(str::to_owned),
+            _ => None,
+        })
+    })
+}
+
+/// The message of a failure that is not about one field (wrong password, rate limit, ...).
+pub fn form_error<T, S>(value: S) -> Signal<Option<String>>
+where
+    T: 'static,
+    S: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        value.with(|v| match v {
+            Some(Err(AppError::Validation(_))) | None | Some(Ok(_)) => None,
+            Some(Err(e)) => Some(e.to_string()),
+        })
+    })
+}
+
+#[component]
+pub fn Field(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    #[prop(into, default = "text".to_owned())] kind: String,
+    #[prop(into, optional)] autocomplete: Option<String>,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into, optional)] value: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-err");
+    let described = err_id.clone();
+    view! {
+        <div class="field" class:has-error=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                value=value
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described
+            />
+            {hint.map(|h| view! { <p class="field-hint">{h}</p> })}
+            <p class="field-error" id=err_id aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// A banner for errors that belong to the whole form.
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || error.with(Option::is_some)>
+            <div class="alert alert-error" role="alert">
+                {move || error.get()}
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,4 @@
+//! Shared UI pieces.
+
+pub mod form;
+pub mod layout;

@@ -1,0 +1,3 @@
+//! Pure domain logic, compiled for the server and the browser alike (no I/O, no clock).
+
+pub mod account;

@@ -1,0 +1,130 @@
+//! Tagih: billing for neighbourhood internet providers. This crate holds the UI, the DTOs both
+//! sides share, the pure domain logic and the server functions; behind `ssr`, everything the
+//! server functions call (database, services, WAHA client, auth).
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+use pages::{
+    coming_soon::ComingSoon, dashboard::DashboardPage, login::LoginPage, not_found::NotFound,
+    setup::SetupPage,
+};
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="id">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0f766e" />
+                // No favicon request (and no console 404) until we ship an icon.
+                <link rel="icon" href="data:," />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tagih.css" />
+        <Title formatter=|text: String| {
+            if text.is_empty() { "Tagih".to_owned() } else { format!("{text} · Tagih") }
+        } />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/setup") view=SetupPage />
+                <ParentRoute path=path!("") view=Layout>
+                    <Route path=path!("") view=DashboardPage />
+                    <Route
+                        path=path!("pelanggan")
+                        view=|| view! {
+                            <ComingSoon
+                                title="Pelanggan"
+                                what="Daftar pelanggan, pencarian, formulir, impor dan ekspor CSV."
+                            />
+                        }
+                    />
+                    <Route
+                        path=path!("paket")
+                        view=|| view! {
+                            <ComingSoon
+                                title="Paket"
+                                what="Paket internet: nama, kecepatan dan harga bulanan."
+                            />
+                        }
+                    />
+                    <Route
+                        path=path!("tagihan")
+                        view=|| view! {
+                            <ComingSoon
+                                title="Tagihan"
+                                what="Tagihan bulanan, tunggakan, pembayaran dan kirim via WhatsApp."
+                            />
+                        }
+                    />
+                    <Route
+                        path=path!("whatsapp")
+                        view=|| view! {
+                            <ComingSoon
+                                title="WhatsApp"
+                                what="Status koneksi, scan QR, mulai/hentikan sesi dan petunjuk."
+                            />
+                        }
+                    />
+                    <Route
+                        path=path!("template")
+                        view=|| view! {
+                            <ComingSoon
+                                title="Template"
+                                what="Template pesan tagihan dan pengingat dengan pratinjau langsung."
+                            />
+                        }
+                    />
+                    <Route
+                        path=path!("pengiriman")
+                        view=|| view! {
+                            <ComingSoon
+                                title="Pengiriman"
+                                what="Pekerjaan kirim massal, progres dan laporan per penerima."
+                            />
+                        }
+                    />
+                    <Route
+                        path=path!("pengaturan")
+                        view=|| view! {
+                            <ComingSoon
+                                title="Pengaturan"
+                                what="Data perusahaan, info pembayaran, kebijakan pengiriman dan pengguna."
+                            />
+                        }
+                    />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

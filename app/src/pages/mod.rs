@@ -1,0 +1,7 @@
+//! One module per page.
+
+pub mod coming_soon;
+pub mod dashboard;
+pub mod login;
+pub mod not_found;
+pub mod setup;

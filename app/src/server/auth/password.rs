@@ -1,0 +1,69 @@
+//! argon2id with OWASP's parameters (m = 19 MiB, t = 2, p = 1). Hashing runs on the blocking
+//! pool, at most four at a time, so a login burst cannot eat the server's memory.
+
+use argon2::{
+    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
+    password_hash::SaltString,
+};
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
+
+static SLOTS: Semaphore = Semaphore::const_new(4);
+
+fn hasher() -> Argon2<'static> {
+    // OWASP Password Storage Cheat Sheet: m=19456 KiB, t=2, p=1.
+    let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
+pub fn hash_blocking(password: &str) -> String {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashing cannot fail with valid parameters")
+        .to_string()
+}
+
+pub fn verify_blocking(password: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+pub async fn hash(password: String) -> String {
+    let _slot = SLOTS.acquire().await.expect("semaphore never closed");
+    tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .expect("hashing task panicked")
+}
+
+pub async fn verify(password: String, phc: String) -> bool {
+    let _slot = SLOTS.acquire().await.expect("semaphore never closed");
+    tokio::task::spawn_blocking(move || verify_blocking(&password, &phc))
+        .await
+        .unwrap_or(false)
+}
+
+/// Verified against when the user name does not exist, so a wrong name costs as long as a
+/// wrong password and timing does not reveal which accounts exist.
+pub static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_blocking("tagih-dummy-password"));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_with_owasp_parameters_and_salted() {
+        let a = hash_blocking("kata-sandi-rahasia");
+        let b = hash_blocking("kata-sandi-rahasia");
+        assert!(a.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{a}");
+        assert_ne!(a, b, "each hash has its own salt");
+        assert!(verify_blocking("kata-sandi-rahasia", &a));
+        assert!(!verify_blocking("kata-sandi-salah", &a));
+        assert!(!verify_blocking("x", "not a phc string"));
+    }
+}

@@ -1,0 +1,90 @@
+//! Database connection: one pool in `AppState`, SQLite tuned for a web server, PostgreSQL as is.
+
+use sea_orm::{
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    DbBackend, DbErr, IsolationLevel, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use std::time::Duration;
+
+/// Opens the pool. For SQLite the file's folder is created, WAL is switched on (readers never
+/// wait for the writer), writers wait up to 10 s for each other instead of failing, foreign keys
+/// are enforced and commits are fsynced (`synchronous=FULL`: the outbox must survive power loss).
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
+    if url.starts_with("sqlite:") {
+        if let Some(dir) = sqlite_file(url).and_then(|p| p.parent().map(|d| d.to_path_buf()))
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                DbErr::Custom(format!("cannot create the folder {}: {e}", dir.display()))
+            })?;
+        }
+        opts.max_connections(if url.contains(":memory:") { 1 } else { 6 })
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+            });
+    } else {
+        opts.max_connections(10).min_connections(1);
+    }
+    Database::connect(opts).await
+}
+
+/// The file behind an SQLite URL, if it names one.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        None
+    } else {
+        Some(path.into())
+    }
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (`IMMEDIATE`), so two writers queue on the busy timeout instead of one failing with
+/// "database is locked" when its read turns into a write.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        isolation_level: None::<IsolationLevel>,
+        access_mode: None::<AccessMode>,
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+    })
+    .await
+}
+
+/// A cheap round trip, for `/healthz`.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.ping().await
+}
+
+pub fn backend_name(db: &impl ConnectionTrait) -> &'static str {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => "sqlite",
+        DbBackend::Postgres => "postgres",
+        _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_file_is_found_in_every_url_form() {
+        assert_eq!(
+            sqlite_file("sqlite://data/tagih.db?mode=rwc"),
+            Some("data/tagih.db".into())
+        );
+        assert_eq!(sqlite_file("sqlite:/tmp/x.db"), Some("/tmp/x.db".into()));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://x"), None);
+    }
+}

@@ -1,0 +1,5 @@
+//! sea-orm entities, one per table, matching `migrations/` (the migrations are the truth).
+
+pub mod login_sessions;
+pub mod settings;
+pub mod users;

@@ -1,0 +1,42 @@
+//! Tagih's database schema, one change per file. Every `down()` is written and exercised by the
+//! tests (up, down to zero, up again) on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_create_users;
+mod m20261126_000002_create_login_sessions;
+mod m20261126_000003_create_settings;
+mod m20261126_000004_create_sequences;
+mod m20261126_000005_create_packages;
+mod m20261126_000006_create_customers;
+mod m20261126_000007_create_invoices;
+mod m20261126_000008_create_payments;
+mod m20261126_000009_create_payment_allocations;
+mod m20261126_000010_create_message_templates;
+mod m20261126_000011_create_wa_sessions;
+mod m20261126_000012_create_send_jobs;
+mod m20261126_000013_create_send_items;
+mod util;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_users::Migration),
+            Box::new(m20261126_000002_create_login_sessions::Migration),
+            Box::new(m20261126_000003_create_settings::Migration),
+            Box::new(m20261126_000004_create_sequences::Migration),
+            Box::new(m20261126_000005_create_packages::Migration),
+            Box::new(m20261126_000006_create_customers::Migration),
+            Box::new(m20261126_000007_create_invoices::Migration),
+            Box::new(m20261126_000008_create_payments::Migration),
+            Box::new(m20261126_000009_create_payment_allocations::Migration),
+            Box::new(m20261126_000010_create_message_templates::Migration),
+            Box::new(m20261126_000011_create_wa_sessions::Migration),
+            Box::new(m20261126_000012_create_send_jobs::Migration),
+            Box::new(m20261126_000013_create_send_items::Migration),
+        ]
+    }
+}

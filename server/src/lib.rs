@@ -1,0 +1,145 @@
+//! The `tagih` server: the axum router (pages, server functions, health), the request guard
+//! (sign-in and same-origin checks), background housekeeping and graceful shutdown.
+
+pub mod guard;
+
+use app::{
+    App,
+    server::{AppState, Config, auth::session_store::DbSessionStore},
+    shell,
+};
+use axum::{Json, Router, extract::State, http::StatusCode, response::IntoResponse, routing::get};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use tower_http::compression::CompressionLayer;
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+
+/// Session cookie: `__Host-` prefixed and `Secure` behind HTTPS (the prefix requires Secure).
+pub fn cookie_name(config: &Config) -> &'static str {
+    if config.https() {
+        "__Host-tagih_sid"
+    } else {
+        "tagih_sid"
+    }
+}
+
+/// Sessions end after 12 hours without activity.
+pub const SESSION_IDLE: Duration = Duration::from_secs(12 * 60 * 60);
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("tagih")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .build()
+}
+
+/// Connects, migrates (a failure is fatal to the caller) and builds the state.
+pub async fn prepare(config: Config) -> Result<AppState, sea_orm::DbErr> {
+    let db = app::server::db::connect(&config.database_url).await?;
+    Migrator::up(&db, None).await?;
+    let options = leptos_options(&config);
+    Ok(AppState::new(config, db, options))
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(cookie_name(&state.config))
+        .with_secure(state.config.https())
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::seconds(SESSION_IDLE.as_secs() as i64),
+        ));
+
+    let ctx_state = state.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx_state.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(sessions)
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// `GET /healthz`: open to all, reports whether the database answers.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    let started = std::time::Instant::now();
+    let ok = app::server::db::ping(&state.db).await.is_ok();
+    let body = serde_json::json!({
+        "status": if ok { "ok" } else { "error" },
+        "database": {
+            "backend": app::server::db::backend_name(&state.db),
+            "ok": ok,
+            "latency_ms": started.elapsed().as_secs_f64() * 1000.0,
+        },
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(body))
+}
+
+/// Periodic cleanup: expired sessions, idle rate-limit buckets.
+pub fn spawn_housekeeping(state: &AppState, stop: CancellationToken) -> tokio::task::JoinHandle<()> {
+    let store = DbSessionStore::new(state.db.clone());
+    let limiter = state.login_limiter.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tokio::select! {
+                _ = stop.cancelled() => break,
+                _ = tick.tick() => {
+                    match store.delete_expired().await {
+                        Ok(n) if n > 0 => tracing::debug!(deleted = n, "expired sessions removed"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "session cleanup failed"),
+                    }
+                    limiter.shrink();
+                }
+            }
+        }
+    })
+}
+
+/// Serves until `stop` fires, then drains connections and stops the background tasks.
+pub async fn serve(state: AppState, stop: CancellationToken) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(state.config.bind).await?;
+    serve_on(listener, state, stop).await
+}
+
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stop: CancellationToken,
+) -> std::io::Result<()> {
+    let housekeeping = spawn_housekeeping(&state, stop.clone());
+    let db: DatabaseConnection = state.db.clone();
+    let app = router(state);
+    let shutdown = stop.clone();
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move { shutdown.cancelled().await })
+    .await?;
+    stop.cancel();
+    let _ = housekeeping.await;
+    let _ = db.close().await;
+    Ok(())
+}

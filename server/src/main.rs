@@ -1,0 +1,131 @@
+//! `tagih`: serve (the default), migrate, and room for more subcommands.
+
+use app::server::Config;
+use clap::{Parser, Subcommand};
+use migration::{Migrator, MigratorTrait};
+use std::process::ExitCode;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(name = "tagih", version, about = "Tagih: billing and WhatsApp invoices for RT/RW Net")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the web app (the default).
+    Serve,
+    /// Apply pending migrations and exit; with --status only list them.
+    Migrate {
+        /// List applied and pending migrations.
+        #[arg(long)]
+        status: bool,
+        /// Roll back this many migrations (destroys their data).
+        #[arg(long, value_name = "N")]
+        rollback: Option<u32>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    // `.env` is a convenience for development; real deployments set the environment.
+    let _ = dotenvy::dotenv();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,tower_sessions=warn".into()),
+        )
+        .init();
+
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tagih: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate { status, rollback } => migrate(config, status, rollback).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tagih: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let backend = if config.is_sqlite() { "SQLite" } else { "PostgreSQL" };
+    let state = server::prepare(config)
+        .await
+        .map_err(|e| format!("database not ready ({backend}): {e}"))?;
+    let bind = state.config.bind;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let url = match &state.config.public_url {
+        Some(u) => u.to_string(),
+        None => format!("http://{bind}/"),
+    };
+    tracing::info!(%backend, "Tagih is running at {url}");
+    println!("Tagih berjalan di {url}");
+
+    let stop = CancellationToken::new();
+    tokio::spawn({
+        let stop = stop.clone();
+        async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            stop.cancel();
+        }
+    });
+    server::serve_on(listener, state, stop)
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+async fn migrate(config: Config, status: bool, rollback: Option<u32>) -> Result<(), String> {
+    let db = app::server::db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let result = if status {
+        Migrator::status(&db).await
+    } else if let Some(n) = rollback {
+        Migrator::down(&db, Some(n)).await
+    } else {
+        Migrator::up(&db, None).await
+    };
+    result.map_err(|e| format!("migration failed: {e}"))?;
+    if !status {
+        let pending = Migrator::get_pending_migrations(&db)
+            .await
+            .map_err(|e| e.to_string())?
+            .len();
+        println!("Migrasi selesai; {pending} migrasi tertunda.");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
