@@ -21,8 +21,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_login_sessions_expires", "login_sessions", &["expires_at"], false).await?;
-        index(manager, "idx_login_sessions_user", "login_sessions", &["user_id"], false).await
+        index(
+            manager,
+            "idx_login_sessions_expires",
+            "login_sessions",
+            &["expires_at"],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_login_sessions_user",
+            "login_sessions",
+            &["user_id"],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

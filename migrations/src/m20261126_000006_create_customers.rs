@@ -43,9 +43,30 @@ impl MigrationTrait for Migration {
             .to_owned();
         manager.create_table(with_timestamps(t)).await?;
         index(manager, "idx_customers_name", "customers", &["name"], false).await?;
-        index(manager, "idx_customers_status", "customers", &["status"], false).await?;
-        index(manager, "idx_customers_package", "customers", &["package_id"], false).await?;
-        index(manager, "idx_customers_wa_number", "customers", &["wa_number"], false).await
+        index(
+            manager,
+            "idx_customers_status",
+            "customers",
+            &["status"],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_customers_package",
+            "customers",
+            &["package_id"],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_customers_wa_number",
+            "customers",
+            &["wa_number"],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -42,10 +42,30 @@ impl MigrationTrait for Migration {
             .to_owned();
         manager.create_table(with_timestamps(t)).await?;
         // One invoice per customer per period, enforced by the database.
-        index(manager, "idx_invoices_customer_period", "invoices", &["customer_id", "period"], true)
-            .await?;
-        index(manager, "idx_invoices_period_status", "invoices", &["period", "status"], false).await?;
-        index(manager, "idx_invoices_status_due", "invoices", &["status", "due_date"], false).await
+        index(
+            manager,
+            "idx_invoices_customer_period",
+            "invoices",
+            &["customer_id", "period"],
+            true,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_invoices_period_status",
+            "invoices",
+            &["period", "status"],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_invoices_status_due",
+            "invoices",
+            &["status", "due_date"],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -35,8 +35,22 @@ impl MigrationTrait for Migration {
             )
             .to_owned();
         manager.create_table(with_timestamps(t)).await?;
-        index(manager, "idx_payments_customer", "payments", &["customer_id"], false).await?;
-        index(manager, "idx_payments_paid_at", "payments", &["paid_at"], false).await
+        index(
+            manager,
+            "idx_payments_customer",
+            "payments",
+            &["customer_id"],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_payments_paid_at",
+            "payments",
+            &["paid_at"],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -36,10 +36,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_allocations_payment", "payment_allocations", &["payment_id"], false)
-            .await?;
-        index(manager, "idx_allocations_invoice", "payment_allocations", &["invoice_id"], false)
-            .await
+        index(
+            manager,
+            "idx_allocations_payment",
+            "payment_allocations",
+            &["payment_id"],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_allocations_invoice",
+            "payment_allocations",
+            &["invoice_id"],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

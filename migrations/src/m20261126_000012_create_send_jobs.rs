@@ -30,7 +30,14 @@ impl MigrationTrait for Migration {
             .col(timestamp_with_time_zone_null("finished_at"))
             .to_owned();
         manager.create_table(with_timestamps(t)).await?;
-        index(manager, "idx_send_jobs_state", "send_jobs", &["state"], false).await
+        index(
+            manager,
+            "idx_send_jobs_state",
+            "send_jobs",
+            &["state"],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

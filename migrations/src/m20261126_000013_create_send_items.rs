@@ -58,11 +58,38 @@ impl MigrationTrait for Migration {
             )
             .to_owned();
         manager.create_table(with_timestamps(t)).await?;
-        index(manager, "idx_send_items_job_state", "send_items", &["job_id", "state"], false).await?;
-        index(manager, "idx_send_items_state_next", "send_items", &["state", "next_attempt_at"], false)
-            .await?;
-        index(manager, "idx_send_items_invoice", "send_items", &["invoice_id"], false).await?;
-        index(manager, "idx_send_items_wa_message", "send_items", &["wa_message_id"], false).await
+        index(
+            manager,
+            "idx_send_items_job_state",
+            "send_items",
+            &["job_id", "state"],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_send_items_state_next",
+            "send_items",
+            &["state", "next_attempt_at"],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_send_items_invoice",
+            "send_items",
+            &["invoice_id"],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_send_items_wa_message",
+            "send_items",
+            &["wa_message_id"],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

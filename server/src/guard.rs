@@ -74,7 +74,9 @@ pub async fn guard(
     };
     if method == Method::GET {
         match path.as_str() {
-            "/setup" if setup_done => return Redirect::to(if user.is_some() { "/" } else { "/login" }).into_response(),
+            "/setup" if setup_done => {
+                return Redirect::to(if user.is_some() { "/" } else { "/login" }).into_response();
+            }
             "/login" if !setup_done => return Redirect::to("/setup").into_response(),
             "/login" if user.is_some() => return Redirect::to("/").into_response(),
             _ => {}
@@ -97,7 +99,10 @@ pub async fn guard(
     Redirect::to(&target).into_response()
 }
 
-async fn current_user(state: &AppState, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+async fn current_user(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<CurrentUser>, AppError> {
     let id = session.get::<i32>(SESSION_USER_ID).await.map_err(|e| {
         tracing::error!(error = %e, "session load failed");
         AppError::Internal

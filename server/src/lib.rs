@@ -72,7 +72,10 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
         .layer(sessions)
         .layer(CompressionLayer::new())
         .with_state(state)
@@ -91,12 +94,19 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         },
         "version": env!("CARGO_PKG_VERSION"),
     });
-    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, Json(body))
 }
 
 /// Periodic cleanup: expired sessions, idle rate-limit buckets.
-pub fn spawn_housekeeping(state: &AppState, stop: CancellationToken) -> tokio::task::JoinHandle<()> {
+pub fn spawn_housekeeping(
+    state: &AppState,
+    stop: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     let store = DbSessionStore::new(state.db.clone());
     let limiter = state.login_limiter.clone();
     tokio::spawn(async move {

@@ -7,7 +7,11 @@ use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
-#[command(name = "tagih", version, about = "Tagih: billing and WhatsApp invoices for RT/RW Net")]
+#[command(
+    name = "tagih",
+    version,
+    about = "Tagih: billing and WhatsApp invoices for RT/RW Net"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -61,7 +65,11 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let backend = if config.is_sqlite() { "SQLite" } else { "PostgreSQL" };
+    let backend = if config.is_sqlite() {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
     let state = server::prepare(config)
         .await
         .map_err(|e| format!("database not ready ({backend}): {e}"))?;
@@ -118,7 +126,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

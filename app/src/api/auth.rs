@@ -135,7 +135,10 @@ mod tests {
 
     #[test]
     fn next_is_always_a_local_path() {
-        assert_eq!(safe_next(Some("/tagihan?status=unpaid")), "/tagihan?status=unpaid");
+        assert_eq!(
+            safe_next(Some("/tagihan?status=unpaid")),
+            "/tagihan?status=unpaid"
+        );
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");

@@ -8,11 +8,36 @@ pub const PASSWORD_MAX: usize = 128;
 
 /// A short list of passwords people reach for first; refusing them costs nothing.
 const COMMON: &[&str] = &[
-    "1234567890", "12345678910", "0123456789", "1111111111", "password123", "password1234",
-    "passw0rd123", "qwertyuiop", "qwerty12345", "qwerty123456", "admin12345", "admin123456",
-    "administrator", "iloveyou123", "abcdefghij", "abc1234567", "1q2w3e4r5t", "1qaz2wsx3edc",
-    "zxcvbnm123", "indonesia1", "indonesia123", "bismillah1", "bismillah123", "sayang1234",
-    "rahasia123", "katasandi123", "tagih12345", "welcome123", "letmein123", "superadmin",
+    "1234567890",
+    "12345678910",
+    "0123456789",
+    "1111111111",
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "qwertyuiop",
+    "qwerty12345",
+    "qwerty123456",
+    "admin12345",
+    "admin123456",
+    "administrator",
+    "iloveyou123",
+    "abcdefghij",
+    "abc1234567",
+    "1q2w3e4r5t",
+    "1qaz2wsx3edc",
+    "zxcvbnm123",
+    "indonesia1",
+    "indonesia123",
+    "bismillah1",
+    "bismillah123",
+    "sayang1234",
+    "rahasia123",
+    "katasandi123",
+    "tagih12345",
+    "welcome123",
+    "letmein123",
+    "superadmin",
 ];
 
 /// Normalised user name (trimmed, lower case) or a field error.
@@ -82,7 +107,10 @@ mod tests {
 
     #[test]
     fn a_good_account_passes() {
-        assert!(validate_new_account("Owner", "Pak Budi", "kuda-laut-biru-7", "kuda-laut-biru-7").is_empty());
+        assert!(
+            validate_new_account("Owner", "Pak Budi", "kuda-laut-biru-7", "kuda-laut-biru-7")
+                .is_empty()
+        );
         assert_eq!(normalise_username("  Owner ").unwrap(), "owner");
     }
 
@@ -90,20 +118,57 @@ mod tests {
     fn each_problem_is_reported_on_its_field() {
         let cases: &[(&str, &str, &str, &str, &str)] = &[
             ("", "A", "kuda-laut-biru-7", "kuda-laut-biru-7", "username"),
-            ("ab", "A", "kuda-laut-biru-7", "kuda-laut-biru-7", "username"),
-            ("pak budi", "A", "kuda-laut-biru-7", "kuda-laut-biru-7", "username"),
-            ("owner", " ", "kuda-laut-biru-7", "kuda-laut-biru-7", "display_name"),
+            (
+                "ab",
+                "A",
+                "kuda-laut-biru-7",
+                "kuda-laut-biru-7",
+                "username",
+            ),
+            (
+                "pak budi",
+                "A",
+                "kuda-laut-biru-7",
+                "kuda-laut-biru-7",
+                "username",
+            ),
+            (
+                "owner",
+                " ",
+                "kuda-laut-biru-7",
+                "kuda-laut-biru-7",
+                "display_name",
+            ),
             ("owner", "A", "pendek", "pendek", "password"),
             ("owner", "A", "Password123", "Password123", "password"),
-            ("owner", "A", "owner-rahasia-1", "owner-rahasia-1", "password"),
-            ("owner", "A", "kuda-laut-biru-7", "kuda-laut-biru-8", "password_confirm"),
+            (
+                "owner",
+                "A",
+                "owner-rahasia-1",
+                "owner-rahasia-1",
+                "password",
+            ),
+            (
+                "owner",
+                "A",
+                "kuda-laut-biru-7",
+                "kuda-laut-biru-8",
+                "password_confirm",
+            ),
         ];
         for (u, d, p, c, field) in cases {
             let e = validate_new_account(u, d, p, c);
-            assert!(e.get(field).is_some(), "{u}/{d}/{p}/{c}: expected an error on {field}, got {e:?}");
+            assert!(
+                e.get(field).is_some(),
+                "{u}/{d}/{p}/{c}: expected an error on {field}, got {e:?}"
+            );
         }
         let long = "x".repeat(PASSWORD_MAX + 1);
-        assert!(validate_new_account("owner", "A", &long, &long).get("password").is_some());
+        assert!(
+            validate_new_account("owner", "A", &long, &long)
+                .get("password")
+                .is_some()
+        );
         let long_ok = "y".repeat(PASSWORD_MAX);
         assert!(validate_new_account("owner", "A", &long_ok, &long_ok).is_empty());
     }

@@ -78,7 +78,11 @@ impl Config {
 
     /// Reads configuration through `get`, so tests need not touch the process environment.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let var = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let var = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
 
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if !(database_url.starts_with("sqlite:")
@@ -93,7 +97,10 @@ impl Config {
 
         let bind = match var("TAGIH_BIND") {
             Some(v) => v.parse().map_err(|_| {
-                bad("TAGIH_BIND", format!("'{v}' is not an address like 127.0.0.1:3000"))
+                bad(
+                    "TAGIH_BIND",
+                    format!("'{v}' is not an address like 127.0.0.1:3000"),
+                )
             })?,
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
         };
@@ -124,13 +131,22 @@ impl Config {
 
         let timezone = match var("TAGIH_TIMEZONE") {
             Some(v) => v.parse().map_err(|_| {
-                bad("TAGIH_TIMEZONE", format!("'{v}' is not an IANA zone such as Asia/Jakarta"))
+                bad(
+                    "TAGIH_TIMEZONE",
+                    format!("'{v}' is not an IANA zone such as Asia/Jakarta"),
+                )
             })?,
             None => chrono_tz::Asia::Jakarta,
         };
 
         let login_burst = parse_num("TAGIH_LOGIN_BURST", var("TAGIH_LOGIN_BURST"), 10, 1, 1000)?;
-        let refill = parse_num("TAGIH_LOGIN_REFILL_SECS", var("TAGIH_LOGIN_REFILL_SECS"), 60, 1, 86_400)?;
+        let refill = parse_num(
+            "TAGIH_LOGIN_REFILL_SECS",
+            var("TAGIH_LOGIN_REFILL_SECS"),
+            60,
+            1,
+            86_400,
+        )?;
 
         Ok(Config {
             database_url,
@@ -180,7 +196,10 @@ fn parse_num(
     let Some(v) = v else { return Ok(default) };
     match v.parse::<u32>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(bad(var, format!("'{v}' must be a whole number from {min} to {max}"))),
+        _ => Err(bad(
+            var,
+            format!("'{v}' must be a whole number from {min} to {max}"),
+        )),
     }
 }
 
@@ -211,14 +230,37 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_variable() {
-        assert_eq!(cfg(&[("TAGIH_BIND", "localhost")]).unwrap_err().var, "TAGIH_BIND");
-        assert_eq!(cfg(&[("TAGIH_TIMEZONE", "Mars/Base")]).unwrap_err().var, "TAGIH_TIMEZONE");
-        assert_eq!(cfg(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var, "DATABASE_URL");
+        assert_eq!(
+            cfg(&[("TAGIH_BIND", "localhost")]).unwrap_err().var,
+            "TAGIH_BIND"
+        );
+        assert_eq!(
+            cfg(&[("TAGIH_TIMEZONE", "Mars/Base")]).unwrap_err().var,
+            "TAGIH_TIMEZONE"
+        );
+        assert_eq!(
+            cfg(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var,
+            "DATABASE_URL"
+        );
         assert_eq!(cfg(&[("WAHA_URL", "ftp://x")]).unwrap_err().var, "WAHA_URL");
-        assert_eq!(cfg(&[("WAHA_URL", "http://u:p@host")]).unwrap_err().var, "WAHA_URL");
-        assert_eq!(cfg(&[("WAHA_URL", "http://169.254.169.254/")]).unwrap_err().var, "WAHA_URL");
-        assert_eq!(cfg(&[("WAHA_SESSION", "a b")]).unwrap_err().var, "WAHA_SESSION");
-        assert_eq!(cfg(&[("TAGIH_LOGIN_BURST", "0")]).unwrap_err().var, "TAGIH_LOGIN_BURST");
+        assert_eq!(
+            cfg(&[("WAHA_URL", "http://u:p@host")]).unwrap_err().var,
+            "WAHA_URL"
+        );
+        assert_eq!(
+            cfg(&[("WAHA_URL", "http://169.254.169.254/")])
+                .unwrap_err()
+                .var,
+            "WAHA_URL"
+        );
+        assert_eq!(
+            cfg(&[("WAHA_SESSION", "a b")]).unwrap_err().var,
+            "WAHA_SESSION"
+        );
+        assert_eq!(
+            cfg(&[("TAGIH_LOGIN_BURST", "0")]).unwrap_err().var,
+            "TAGIH_LOGIN_BURST"
+        );
     }
 
     #[test]

@@ -39,14 +39,14 @@ pub fn client_ip() -> Option<std::net::IpAddr> {
 pub struct ClientIp(pub std::net::IpAddr);
 
 /// Runs a server function body; an error also sets the response status (401, 422, 429, ...).
-pub async fn respond<T>(
-    body: impl Future<Output = Result<T, AppError>>,
-) -> Result<T, AppError> {
+pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = body.await;
     if let Err(e) = &result
         && let Some(opts) = use_context::<ResponseOptions>()
     {
-        opts.set_status(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        opts.set_status(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
     }
     result
 }

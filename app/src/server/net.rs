@@ -53,9 +53,18 @@ mod tests {
 
     #[test]
     fn link_local_is_refused_private_lan_is_not() {
-        assert_eq!(check("http://169.254.169.254/latest"), Err(OutboundError::LinkLocal));
-        assert_eq!(check("http://[fe80::1]:3000/"), Err(OutboundError::LinkLocal));
-        assert_eq!(check("http://[::ffff:169.254.1.1]/"), Err(OutboundError::LinkLocal));
+        assert_eq!(
+            check("http://169.254.169.254/latest"),
+            Err(OutboundError::LinkLocal)
+        );
+        assert_eq!(
+            check("http://[fe80::1]:3000/"),
+            Err(OutboundError::LinkLocal)
+        );
+        assert_eq!(
+            check("http://[::ffff:169.254.1.1]/"),
+            Err(OutboundError::LinkLocal)
+        );
         assert_eq!(check("file:///etc/passwd"), Err(OutboundError::Scheme));
         assert!(check("http://127.0.0.1:3000").is_ok());
         assert!(check("http://192.168.1.10:3000").is_ok());

@@ -151,6 +151,9 @@ mod tests {
             super::replace_db_name("postgres://u@h/test?sslmode=disable", "x"),
             "postgres://u@h/x?sslmode=disable"
         );
-        assert_eq!(super::replace_db_name("postgres://u@h", "x"), "postgres://u@h/x");
+        assert_eq!(
+            super::replace_db_name("postgres://u@h", "x"),
+            "postgres://u@h/x"
+        );
     }
 }

@@ -59,10 +59,19 @@ mod tests {
         }
         assert!(l.attempt(Some(ip), "owner").is_err());
         // Another IP is refused too: the account itself is limited.
-        assert!(l.attempt(Some("10.0.0.2".parse().unwrap()), "OWNER").is_err());
+        assert!(
+            l.attempt(Some("10.0.0.2".parse().unwrap()), "OWNER")
+                .is_err()
+        );
         // Another account from a fresh IP is not affected.
-        assert!(l.attempt(Some("10.0.0.3".parse().unwrap()), "other").is_ok());
+        assert!(
+            l.attempt(Some("10.0.0.3".parse().unwrap()), "other")
+                .is_ok()
+        );
         std::thread::sleep(Duration::from_millis(450));
-        assert!(l.attempt(Some(ip), "owner").is_ok(), "limit lifts with time");
+        assert!(
+            l.attempt(Some(ip), "owner").is_ok(),
+            "limit lifts with time"
+        );
     }
 }

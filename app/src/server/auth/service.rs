@@ -52,7 +52,8 @@ pub async fn create_owner(
     if user_count(db).await? > 0 {
         return Err(AppError::Forbidden);
     }
-    let username = normalise_username(input.username).map_err(|m| AppError::field("username", m))?;
+    let username =
+        normalise_username(input.username).map_err(|m| AppError::field("username", m))?;
     let hash = password::hash(input.password.to_owned()).await;
     let now = Utc::now();
 

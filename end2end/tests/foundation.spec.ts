@@ -1,0 +1,131 @@
+import { expect, test } from "@playwright/test";
+import { fitsWidth, hydrated, isNarrow, open, shot, watchErrors } from "./helpers";
+
+// One story per viewport, in order: first-run setup, navigation, logout, failed login, login.
+test.describe.configure({ mode: "serial" });
+
+const OWNER = { name: "Budi Santoso", username: "budi", password: "kuda-laut-biru-7" };
+
+const PAGES = [
+  { label: "Pelanggan", path: "/pelanggan" },
+  { label: "Paket", path: "/paket" },
+  { label: "Tagihan", path: "/tagihan" },
+  { label: "WhatsApp", path: "/whatsapp" },
+  { label: "Template", path: "/template" },
+  { label: "Pengiriman", path: "/pengiriman" },
+  { label: "Pengaturan", path: "/pengaturan" },
+  { label: "Dashboard", path: "/" },
+];
+
+test("first run: every page leads to setup, and bad input is explained next to its field", async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto("/tagihan");
+  await expect(page).toHaveURL(/\/setup$/);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { name: "Penyiapan awal" })).toBeVisible();
+  await fitsWidth(page);
+
+  await page.getByLabel("Nama lengkap").fill(OWNER.name);
+  await page.getByLabel("Nama pengguna").fill("ab");
+  await page.getByLabel("Kata sandi", { exact: true }).fill("pendek");
+  await page.getByLabel("Ulangi kata sandi").fill("lain");
+  await page.getByRole("button", { name: "Buat akun pemilik" }).click();
+
+  await expect(page.locator("#f-username-err")).toHaveText("Nama pengguna 3–64 karakter.");
+  await expect(page.locator("#f-password-err")).toHaveText("Kata sandi minimal 10 karakter.");
+  await expect(page.locator("#f-password_confirm-err")).toHaveText("Konfirmasi kata sandi tidak sama.");
+  await expect(page.getByLabel("Kata sandi", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await shot(page, "01-setup-errors");
+
+  // Nothing was created: the app still asks for setup.
+  await open(page, "/");
+  await expect(page).toHaveURL(/\/setup$/);
+  expect(errors).toEqual([]);
+});
+
+test("setup creates the owner and signs in", async ({ page }) => {
+  const errors = watchErrors(page);
+  await open(page, "/setup");
+  await page.getByLabel("Nama lengkap").fill(OWNER.name);
+  await page.getByLabel("Nama pengguna").fill(OWNER.username);
+  await page.getByLabel("Kata sandi", { exact: true }).fill(OWNER.password);
+  await page.getByLabel("Ulangi kata sandi").fill(OWNER.password);
+  await page.getByRole("button", { name: "Buat akun pemilik" }).click();
+
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await expect(page.getByText(`Selamat datang, ${OWNER.name}.`)).toBeVisible();
+  await shot(page, "02-dashboard");
+
+  // Setup is closed for good once the owner exists.
+  await page.goto("/setup");
+  await expect(page).toHaveURL(/\/$/);
+  expect(errors).toEqual([]);
+});
+
+test.describe("signed in", () => {
+  test.beforeEach(async ({ page }) => {
+    await open(page, "/login");
+    if (page.url().endsWith("/login")) {
+      await page.getByLabel("Nama pengguna").fill(OWNER.username);
+      await page.getByLabel("Kata sandi").fill(OWNER.password);
+      await page.getByRole("button", { name: "Masuk" }).click();
+    }
+    await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+    await hydrated(page);
+  });
+
+  test("every navigation item opens its page", async ({ page }) => {
+    const errors = watchErrors(page);
+    const nav = page.getByRole("navigation", { name: "Navigasi utama" });
+    for (const p of PAGES) {
+      if (isNarrow(page)) {
+        await expect(nav).not.toBeInViewport();
+        await page.getByRole("button", { name: "Menu" }).click();
+        await expect(nav).toBeInViewport();
+      }
+      await nav.getByRole("link", { name: p.label, exact: true }).click();
+      await expect(page).toHaveURL(new RegExp(`${p.path.replace("/", "\\/")}$`));
+      await expect(page.getByRole("heading", { level: 1, name: p.label })).toBeVisible();
+      await expect(nav.getByRole("link", { name: p.label, exact: true })).toHaveAttribute("aria-current", "page");
+      if (p.path !== "/") {
+        await expect(page.getByText("Halaman ini belum tersedia.")).toBeVisible();
+      }
+      if (isNarrow(page)) {
+        await expect(nav).not.toBeInViewport();
+      }
+      await fitsWidth(page);
+      await shot(page, `03-nav-${p.label.toLowerCase()}`);
+    }
+    // A page opened directly (server-rendered) is the same page.
+    await open(page, "/pengaturan");
+    await expect(page.getByRole("heading", { level: 1, name: "Pengaturan" })).toBeVisible();
+    expect(errors).toEqual([]);
+  });
+
+  test("logout ends the session; a wrong password is refused; login returns to the page asked for", async ({ page }) => {
+    const errors = watchErrors(page);
+    await page.getByRole("button", { name: "Keluar" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole("heading", { name: "Masuk" })).toBeVisible();
+
+    // The old session is gone: a protected page sends us to login, remembering where we were.
+    await page.goto("/tagihan");
+    await expect(page).toHaveURL(/\/login\?next=%2Ftagihan$/);
+    await hydrated(page);
+
+    await page.getByLabel("Nama pengguna").fill(OWNER.username);
+    await page.getByLabel("Kata sandi").fill("salah-sekali-123");
+    await page.getByRole("button", { name: "Masuk" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Nama pengguna atau kata sandi salah." })).toBeVisible();
+    await expect(page).toHaveURL(/\/login/);
+    await shot(page, "04-login-failed");
+
+    await page.getByLabel("Kata sandi").fill(OWNER.password);
+    await page.getByRole("button", { name: "Masuk" }).click();
+    await expect(page).toHaveURL(/\/tagihan$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Tagihan" })).toBeVisible();
+    await shot(page, "05-login-next");
+    expect(errors).toEqual([]);
+  });
+});

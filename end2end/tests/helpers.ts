@@ -1,0 +1,47 @@
+import { expect, type Page } from "@playwright/test";
+
+/** Opens a path and waits until the wasm has hydrated the page (forms then run through it). */
+export async function open(page: Page, path: string) {
+  await page.goto(path);
+  await hydrated(page);
+}
+
+export async function hydrated(page: Page) {
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+}
+
+// Server-function refusals the UI handles and explains (the browser still logs them).
+const EXPECTED_STATUS = /the server responded with a status of (401|409|422|429)/;
+
+/** Collects page errors and console errors, except the expected refusals above. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !EXPECTED_STATUS.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+export function isNarrow(page: Page) {
+  return (page.viewportSize()?.width ?? 1280) < 960;
+}
+
+/** Nothing sticks out sideways: the page fits the viewport width. */
+export async function fitsWidth(page: Page) {
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+  }));
+  expect(scroll, "page wider than the viewport").toBeLessThanOrEqual(width);
+}
+
+export async function shot(page: Page, name: string) {
+  const project = test_project(page);
+  await page.screenshot({ path: `test-results/screens/${project}-${name}.png`, fullPage: true });
+}
+
+function test_project(page: Page) {
+  const w = page.viewportSize()?.width ?? 0;
+  return w < 640 ? "mobile" : "desktop";
+}
