@@ -8,6 +8,7 @@ pub mod entity;
 pub mod net;
 pub mod state;
 pub mod testing;
+pub mod waha;
 
 pub use config::{Config, Secret};
 pub use state::AppState;
