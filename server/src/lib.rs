@@ -2,6 +2,7 @@
 //! (sign-in and same-origin checks), background housekeeping and graceful shutdown.
 
 pub mod guard;
+pub mod waha_sim;
 
 use app::{
     App,
