@@ -339,6 +339,7 @@ async fn update_session(
     };
     // A running session is stopped and started again with the new config.
     if running {
+        sim.halt_session(&name, STOPPED);
         sim.stop_delay().await;
         sim.start_session(&name);
     }
