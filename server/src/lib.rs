@@ -3,13 +3,20 @@
 
 pub mod guard;
 pub mod waha_sim;
+pub mod webhook;
 
 use app::{
     App,
     server::{AppState, Config, auth::session_store::DbSessionStore},
     shell,
 };
-use axum::{Json, Router, extract::State, http::StatusCode, response::IntoResponse, routing::get};
+use axum::{
+    Json, Router,
+    extract::State,
+    http::StatusCode,
+    response::IntoResponse,
+    routing::{get, post},
+};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use migration::{Migrator, MigratorTrait};
@@ -63,6 +70,7 @@ pub fn router(state: AppState) -> Router {
     let ctx_state = state.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/webhooks/waha", post(webhook::waha))
         .leptos_routes_with_context(
             &state,
             routes,

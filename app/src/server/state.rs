@@ -1,6 +1,6 @@
 //! The one state every axum handler and server function reaches.
 
-use super::{Config, auth::limiter::LoginLimiter};
+use super::{Config, auth::limiter::LoginLimiter, waha::WahaRuntime};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -15,6 +15,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// The WAHA connection pool (settings are read per use: they can change at run time).
+    pub waha: Arc<WahaRuntime>,
     /// Cached "an owner exists"; it only ever turns true, so a stale `false` is re-checked.
     setup_done: Arc<AtomicBool>,
 }
@@ -27,6 +29,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             login_limiter,
+            waha: Arc::new(WahaRuntime::new()),
             setup_done: Arc::new(AtomicBool::new(false)),
         }
     }

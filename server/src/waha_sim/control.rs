@@ -86,11 +86,8 @@ async fn scan(State(sim): S, Path(name): Path<String>, body: Option<Json<ScanBod
         }
         s.generation += 1;
         s.auth = Some(me.clone());
-        let ev = st.set_status(&sim.opts, &name, WORKING);
-        if let Some(s) = st.sessions.get_mut(&name) {
-            s.me = Some(me);
-        }
-        ev
+        s.me = Some(me);
+        st.set_status(&sim.opts, &name, WORKING)
     };
     sim.deliver(events);
     let st = sim.lock();
@@ -120,10 +117,10 @@ async fn force_status(
             let Some(me) = logged_in else {
                 return conflict("WORKING needs a scanned session".into());
             };
-            sim.halt_session(&name, WORKING);
             if let Some(s) = sim.lock().sessions.get_mut(&name) {
                 s.me = Some(me);
             }
+            sim.halt_session(&name, WORKING);
         }
         other => sim.halt_session(&name, other),
     }

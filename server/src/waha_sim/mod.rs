@@ -288,11 +288,9 @@ async fn boot(sim: Arc<Sim>, name: String, generation: u64) {
             return;
         }
         if let Some(auth) = s.auth.clone() {
-            let ev = st.set_status(&sim.opts, &name, WORKING);
-            if let Some(s) = st.sessions.get_mut(&name) {
-                s.me = Some(auth);
-            }
-            (ev, true)
+            // `me` first: the WORKING event carries it.
+            s.me = Some(auth);
+            (st.set_status(&sim.opts, &name, WORKING), true)
         } else {
             let ev = st.set_status(&sim.opts, &name, SCAN_QR_CODE);
             if let Some(s) = st.sessions.get_mut(&name) {

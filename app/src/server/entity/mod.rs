@@ -3,3 +3,4 @@
 pub mod login_sessions;
 pub mod settings;
 pub mod users;
+pub mod wa_sessions;

@@ -182,18 +182,7 @@ impl WahaError {
     }
 }
 
-/// WAHA session statuses as the admin reads them; anything else is shown as it came.
-pub fn status_label(status: &str) -> String {
-    match status {
-        "WORKING" => "Aktif",
-        "SCAN_QR_CODE" => "Perlu scan QR",
-        "STARTING" => "Memulai",
-        "STOPPED" => "Tidak aktif",
-        "FAILED" => "Gagal",
-        other => other,
-    }
-    .to_owned()
-}
+pub use crate::domain::whatsapp::status_label;
 
 #[cfg(test)]
 mod tests {

@@ -3,10 +3,13 @@
 
 pub mod client;
 pub mod error;
+pub mod service;
+pub mod settings;
 pub mod types;
 
 pub use client::{Timeouts, WahaApi, WahaClient, http_client, sent_message_id};
 pub use error::{ErrorClass, WahaError, status_label};
+pub use service::WahaRuntime;
 pub use types::{
     ChatMessage, Me, NumberCheck, QrImage, SentMessage, ServerVersion, SessionInfo, WebhookTarget,
 };

@@ -1,0 +1,25 @@
+use sea_orm::entity::prelude::*;
+
+/// One WhatsApp (WAHA) session: its last known status and the shared pacing state.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "wa_sessions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub name: String,
+    pub status: Option<String>,
+    pub status_at: Option<DateTimeUtc>,
+    pub me_id: Option<String>,
+    pub me_name: Option<String>,
+    pub next_send_at: Option<DateTimeUtc>,
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<DateTimeUtc>,
+    pub fence: i64,
+    pub sent_day: Option<String>,
+    pub sent_today: i32,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
