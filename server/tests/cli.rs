@@ -10,7 +10,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_tagih");
 
 fn tagih(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut c = Command::new(BIN);
-    c.args(args).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    c.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
     // Run in an empty folder so no developer `.env` leaks into the test.
     let dir = tempfile::tempdir().unwrap().keep();
     c.current_dir(dir);
@@ -38,8 +40,15 @@ fn a_bad_setting_stops_tagih_with_a_message_naming_it() {
 #[test]
 fn migrate_creates_the_default_sqlite_database_under_data() {
     let dir = tempfile::tempdir().unwrap();
-    let out = tagih(&["migrate"], &[]).current_dir(dir.path()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = tagih(&["migrate"], &[])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dir.path().join("data/tagih.db").exists());
     let status = tagih(&["migrate", "--status"], &[])
         .current_dir(dir.path())
@@ -54,9 +63,12 @@ fn a_database_that_cannot_be_migrated_stops_serve() {
     // A folder where the database file should be: opening it fails, so serving must not start.
     std::fs::create_dir_all(dir.path().join("db.sqlite")).unwrap();
     let url = format!("sqlite://{}/db.sqlite?mode=rwc", dir.path().display());
-    let out = tagih(&["serve"], &[("DATABASE_URL", &url), ("TAGIH_BIND", "127.0.0.1:0")])
-        .output()
-        .unwrap();
+    let out = tagih(
+        &["serve"],
+        &[("DATABASE_URL", &url), ("TAGIH_BIND", "127.0.0.1:0")],
+    )
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("database not ready"));
 }
@@ -84,7 +96,10 @@ fn serve_prints_its_url_answers_health_and_never_logs_the_waha_key() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
-    assert_eq!(first.trim(), format!("Tagih berjalan di http://127.0.0.1:{port}/"));
+    assert_eq!(
+        first.trim(),
+        format!("Tagih berjalan di http://127.0.0.1:{port}/")
+    );
 
     let started = Instant::now();
     let health = loop {
@@ -108,7 +123,10 @@ fn serve_prints_its_url_answers_health_and_never_logs_the_waha_key() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
     let all = format!("{first}{rest}{err}");
     assert!(!all.contains(key), "the WAHA key reached the log");
-    assert!(!all.contains("hook-secret-also-private"), "the webhook secret reached the log");
+    assert!(
+        !all.contains("hook-secret-also-private"),
+        "the webhook secret reached the log"
+    );
     assert!(all.contains("shutting down"), "{all}");
 }
 

@@ -42,10 +42,17 @@ async fn every_server_function_but_login_and_setup_refuses_a_caller_without_a_se
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 401, "{method} {path} answered without a session");
+        assert_eq!(
+            res.status(),
+            401,
+            "{method} {path} answered without a session"
+        );
         checked += 1;
     }
-    assert!(checked >= 2, "expected registered server functions, found {checked}");
+    assert!(
+        checked >= 2,
+        "expected registered server functions, found {checked}"
+    );
     // And with a session the same call is not refused by the guard.
     let res = app.call(&owner, "/api/auth/me", &[]).await;
     assert_eq!(res.status(), 200);
@@ -71,7 +78,11 @@ async fn pages_lead_to_setup_first_then_to_login() {
 
     app.owner().await;
     let anon = app.client();
-    let r = anon.get(app.url("/tagihan?status=unpaid")).send().await.unwrap();
+    let r = anon
+        .get(app.url("/tagihan?status=unpaid"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(loc(&r), "/login?next=%2Ftagihan%3Fstatus%3Dunpaid");
     let r = anon.get(app.url("/setup")).send().await.unwrap();
     assert_eq!(loc(&r), "/login");
@@ -115,7 +126,9 @@ async fn setup_creates_exactly_one_owner_even_when_raced_and_never_again() {
             }
         }
         assert_eq!(ok, 1, "exactly one racing setup may win");
-        let count = app::server::auth::service::user_count(&app.state.db).await.unwrap();
+        let count = app::server::auth::service::user_count(&app.state.db)
+            .await
+            .unwrap();
         assert_eq!(count, 1);
         app.stop().await;
     }
@@ -143,7 +156,12 @@ async fn bad_setup_input_is_refused_per_field_and_creates_nothing() {
     for f in ["username", "display_name", "password", "password_confirm"] {
         assert!(fields.get(f).is_some(), "no message for {f}: {fields:?}");
     }
-    assert_eq!(app::server::auth::service::user_count(&app.state.db).await.unwrap(), 0);
+    assert_eq!(
+        app::server::auth::service::user_count(&app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
     app.stop().await;
 }
 
@@ -159,7 +177,10 @@ async fn session_cookie_is_http_only_same_site_and_stored_server_side() {
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http must not mark the cookie Secure: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http must not mark the cookie Secure: {cookie}"
+    );
     // The cookie holds only an id; the data is a row in the database.
     use sea_orm::{EntityTrait, PaginatorTrait};
     let rows = app::server::entity::login_sessions::Entity::find()
@@ -202,7 +223,13 @@ async fn logout_kills_the_session_on_the_server() {
     let r = app.call(&c, "/api/auth/me", &[]).await;
     assert_eq!(r.status(), 200);
     let r = app.login(&c, OWNER.0, OWNER.2).await;
-    let stolen = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let stolen = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let r = app.call(&c, "/api/auth/logout", &[]).await;
     assert!(r.status().is_success(), "{}", r.status());
     let replay = reqwest::Client::new()
@@ -222,9 +249,21 @@ async fn login_rotates_the_session_id() {
     app.owner().await;
     let c = app.client();
     let first = app.login(&c, OWNER.0, OWNER.2).await;
-    let a = first.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let a = first.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let second = app.login(&c, OWNER.0, OWNER.2).await;
-    let b = second.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let b = second.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     assert_ne!(a, b);
     app.stop().await;
 }
@@ -284,9 +323,16 @@ async fn the_eleventh_rapid_failed_login_is_429_and_the_limit_lifts_with_time() 
         let e: app::error::AppError = r.json().await.unwrap();
         assert_eq!(e, app::error::AppError::BadLogin);
     }
-    assert!(started.elapsed() < Duration::from_secs(4), "attempts too slow for this test");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "attempts too slow for this test"
+    );
     let r = app.login(&c, OWNER.0, OWNER.2).await;
-    assert_eq!(r.status(), 429, "11th attempt, even with the right password");
+    assert_eq!(
+        r.status(),
+        429,
+        "11th attempt, even with the right password"
+    );
     let e: app::error::AppError = r.json().await.unwrap();
     assert!(matches!(e, app::error::AppError::RateLimited(_)));
     tokio::time::sleep(Duration::from_millis(4300)).await;

@@ -39,11 +39,19 @@ async fn migrations_go_up_down_and_up_again_on_every_backend() {
     for t in dbs {
         let db = &t.db;
         let backend = t.backend;
-        assert!(tables_present(db).await.is_empty(), "{backend}: not empty at start");
+        assert!(
+            tables_present(db).await.is_empty(),
+            "{backend}: not empty at start"
+        );
 
         Migrator::up(db, None).await.unwrap();
         assert_eq!(tables_present(db).await, TABLES, "{backend}: after up");
-        assert!(Migrator::get_pending_migrations(db).await.unwrap().is_empty());
+        assert!(
+            Migrator::get_pending_migrations(db)
+                .await
+                .unwrap()
+                .is_empty()
+        );
 
         // Step down one at a time, so each down() runs against the schema it expects.
         let total = Migrator::migrations().len();
@@ -51,12 +59,22 @@ async fn migrations_go_up_down_and_up_again_on_every_backend() {
             Migrator::down(db, Some(1)).await.unwrap_or_else(|e| {
                 panic!("{backend}: down step {step} failed: {e}");
             });
-            assert_eq!(Migrator::get_pending_migrations(db).await.unwrap().len(), step);
+            assert_eq!(
+                Migrator::get_pending_migrations(db).await.unwrap().len(),
+                step
+            );
         }
-        assert!(tables_present(db).await.is_empty(), "{backend}: tables left after down");
+        assert!(
+            tables_present(db).await.is_empty(),
+            "{backend}: tables left after down"
+        );
 
         Migrator::up(db, None).await.unwrap();
-        assert_eq!(tables_present(db).await, TABLES, "{backend}: after second up");
+        assert_eq!(
+            tables_present(db).await,
+            TABLES,
+            "{backend}: after second up"
+        );
         t.cleanup().await;
     }
 }
