@@ -4,6 +4,7 @@ pub mod auth;
 pub mod config;
 pub mod ctx;
 pub mod db;
+pub mod engine;
 pub mod entity;
 pub mod net;
 pub mod state;
