@@ -680,3 +680,168 @@ pub async fn counts(db: &impl ConnectionTrait, job_id: i32) -> Result<Counts, Db
     }
     Ok(c)
 }
+
+/// The admin pauses a job: nothing more is claimed from it (an item in flight finishes).
+pub async fn pause_job(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let res = job::Entity::update_many()
+        .col_expr(job::Column::State, Expr::value(JOB_PAUSED))
+        .col_expr(
+            job::Column::PauseReason,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(job::Column::PauseDetail, Expr::value("Dijeda oleh admin."))
+        .col_expr(job::Column::AutoResume, Expr::value(false))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::State.is_in([JOB_QUEUED, JOB_RUNNING]))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// The admin resumes a paused job (whatever paused it).
+pub async fn resume_job(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let res = job::Entity::update_many()
+        .col_expr(job::Column::State, Expr::value(JOB_RUNNING))
+        .col_expr(
+            job::Column::PauseReason,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            job::Column::PauseDetail,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(job::Column::AutoResume, Expr::value(true))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::State.eq(JOB_PAUSED))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// The admin cancels a job: every item not yet sent is cancelled. An item in flight finishes
+/// (its outcome is still recorded).
+pub async fn cancel_job(
+    db: &DatabaseConnection,
+    job_id: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let txn = begin_write(db).await?;
+    let res = job::Entity::update_many()
+        .col_expr(job::Column::State, Expr::value(JOB_CANCELLED))
+        .col_expr(job::Column::FinishedAt, Expr::value(now))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::State.is_in([JOB_QUEUED, JOB_RUNNING, JOB_PAUSED]))
+        .exec(&txn)
+        .await?;
+    item::Entity::update_many()
+        .col_expr(item::Column::State, Expr::value(CANCELLED))
+        .col_expr(item::Column::UpdatedAt, Expr::value(now))
+        .filter(item::Column::JobId.eq(job_id))
+        .filter(item::Column::State.eq(PENDING))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// "Kirim ulang yang gagal": failed items of a job go back to the queue with fresh attempts,
+/// and the job runs again. Returns how many were requeued.
+pub async fn resend_failed(
+    db: &DatabaseConnection,
+    job_id: i32,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let txn = begin_write(db).await?;
+    let res = item::Entity::update_many()
+        .col_expr(item::Column::State, Expr::value(PENDING))
+        .col_expr(item::Column::Attempts, Expr::value(0))
+        .col_expr(item::Column::NextAttemptAt, Expr::value(now))
+        .col_expr(item::Column::ErrorCode, Expr::value(Option::<String>::None))
+        .col_expr(item::Column::Error, Expr::value(Option::<String>::None))
+        .col_expr(item::Column::UpdatedAt, Expr::value(now))
+        .filter(item::Column::JobId.eq(job_id))
+        .filter(item::Column::State.eq(FAILED))
+        // A number WhatsApp does not know will not start working on a retry.
+        .filter(
+            item::Column::ErrorCode
+                .is_null()
+                .or(item::Column::ErrorCode.ne("not_on_whatsapp")),
+        )
+        .exec(&txn)
+        .await?;
+    if res.rows_affected > 0 {
+        reopen_job(&txn, job_id, now).await?;
+    }
+    txn.commit().await?;
+    Ok(res.rows_affected)
+}
+
+/// The admin decides an `unknown` item: send it again (they checked the chat: it is not there)
+/// or drop it (it is there).
+pub async fn resolve_unknown(
+    db: &DatabaseConnection,
+    item_id: i32,
+    resend: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let txn = begin_write(db).await?;
+    let Some(found) = item::Entity::find_by_id(item_id).one(&txn).await? else {
+        return Ok(false);
+    };
+    if found.state != UNKNOWN {
+        return Ok(false);
+    }
+    let mut q = item::Entity::update_many()
+        .col_expr(item::Column::UpdatedAt, Expr::value(now))
+        .filter(item::Column::Id.eq(item_id))
+        .filter(item::Column::State.eq(UNKNOWN));
+    q = if resend {
+        q.col_expr(item::Column::State, Expr::value(PENDING))
+            .col_expr(item::Column::VerifyFirst, Expr::value(false))
+            .col_expr(item::Column::Attempts, Expr::value(0))
+            .col_expr(item::Column::NextAttemptAt, Expr::value(now))
+    } else {
+        q.col_expr(item::Column::State, Expr::value(CANCELLED))
+            .col_expr(
+                item::Column::Error,
+                Expr::value("Dibatalkan oleh admin (status tidak pasti)."),
+            )
+    };
+    q.exec(&txn).await?;
+    if resend {
+        reopen_job(&txn, found.job_id, now).await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// A finished job with new work runs again.
+async fn reopen_job(
+    db: &impl ConnectionTrait,
+    job_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    job::Entity::update_many()
+        .col_expr(job::Column::State, Expr::value(JOB_RUNNING))
+        .col_expr(
+            job::Column::FinishedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::Id.eq(job_id))
+        .filter(job::Column::State.is_in([JOB_DONE, JOB_QUEUED]))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -648,3 +648,49 @@ async fn rate_limiting_slows_down_then_carries_on() {
     eng.stop().await;
     t.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_admin_can_pause_resume_cancel_resend_failed_and_decide_unknown_items() {
+    for t in testing::all().await {
+        no_holds(&t.db).await;
+        let db = &t.db;
+        let now = Utc::now();
+        let j = outbox::enqueue(db, job(4, 10)).await.unwrap();
+        assert!(outbox::pause_job(db, j.id, now).await.unwrap());
+        let fake = Fake::with(|s| {
+            s.not_on_wa.insert("6281200000000".into());
+            s.script.push_back(Failure::new(
+                FailureKind::Recipient,
+                "invalid_number",
+                "Nomor tidak valid.",
+            ));
+        });
+        let eng = run(db, fake.clone(), fast());
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(fake.sent().is_empty(), "a paused job sent something");
+        assert!(outbox::resume_job(db, j.id, now).await.unwrap());
+        let c = wait_for(db, j.id, "finished", Duration::from_secs(10), |c| {
+            c.sent + c.failed == 4
+        })
+        .await;
+        assert_eq!((c.sent, c.failed), (2, 2));
+        // Resend the failed ones: the invalid-number failure is retried, not-on-WhatsApp is not.
+        assert_eq!(
+            outbox::resend_failed(db, j.id, Utc::now()).await.unwrap(),
+            1
+        );
+        let c = wait_for(db, j.id, "resent", Duration::from_secs(10), |c| c.sent == 3).await;
+        assert_eq!(c.failed, 1);
+        assert_each_once(&fake, 3);
+
+        // Cancel: what was not sent is cancelled and never goes.
+        let j2 = outbox::enqueue(db, job_from(50, 3, 10)).await.unwrap();
+        outbox::pause_job(db, j2.id, Utc::now()).await.unwrap();
+        assert!(outbox::cancel_job(db, j2.id, Utc::now()).await.unwrap());
+        let c = outbox::counts(db, j2.id).await.unwrap();
+        assert_eq!(c.cancelled, 3);
+        assert_eq!(job_row(db, j2.id).await.state, state::JOB_CANCELLED);
+        eng.stop().await;
+        t.cleanup().await;
+    }
+}
