@@ -577,38 +577,33 @@ pub async fn resume_auto(
     Ok(res.rows_affected)
 }
 
-/// Marks jobs with nothing left to send as done.
+/// Marks jobs with nothing left to send as done. One statement, so an item requeued at the
+/// same moment (resend, decide unknown) cannot be stranded in a job marked done.
 pub async fn finish_jobs(
     db: &impl ConnectionTrait,
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let active = job::Entity::find()
+    use sea_orm::sea_query::{Alias, Query};
+    let open_items = Query::select()
+        .expr(Expr::val(1))
+        .from(item::Entity)
+        .and_where(
+            Expr::col((item::Entity, item::Column::JobId))
+                .equals((Alias::new("send_jobs"), job::Column::Id)),
+        )
+        .and_where(Expr::col((item::Entity, item::Column::State)).is_in([PENDING, SENDING]))
+        .to_owned();
+    let res = job::Entity::update_many()
+        .col_expr(job::Column::State, Expr::value(JOB_DONE))
+        .col_expr(job::Column::FinishedAt, Expr::value(now))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
         .filter(job::Column::WaSession.eq(name))
         .filter(job::Column::State.is_in([JOB_QUEUED, JOB_RUNNING]))
-        .all(db)
+        .filter(Expr::exists(open_items).not())
+        .exec(db)
         .await?;
-    let mut done = 0;
-    for j in active {
-        use sea_orm::PaginatorTrait;
-        let open = item::Entity::find()
-            .filter(item::Column::JobId.eq(j.id))
-            .filter(item::Column::State.is_in([PENDING, SENDING]))
-            .count(db)
-            .await?;
-        if open == 0 {
-            let res = job::Entity::update_many()
-                .col_expr(job::Column::State, Expr::value(JOB_DONE))
-                .col_expr(job::Column::FinishedAt, Expr::value(now))
-                .col_expr(job::Column::UpdatedAt, Expr::value(now))
-                .filter(job::Column::Id.eq(j.id))
-                .filter(job::Column::State.is_in([JOB_QUEUED, JOB_RUNNING]))
-                .exec(db)
-                .await?;
-            done += res.rows_affected;
-        }
-    }
-    Ok(done)
+    Ok(res.rows_affected)
 }
 
 /// Records a `message.ack` delivery tick (only ever forward: READ is not undone by a late SERVER).
