@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
     let ctx_state = state.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/pengiriman/{id}/laporan.csv", get(report_csv))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -100,6 +101,35 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, Json(body))
+}
+
+/// The per-recipient report of a send job, as a CSV download (behind the sign-in guard).
+async fn report_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i32>,
+) -> axum::response::Response {
+    match app::server::sending::report_csv(&state.db, state.config.timezone, id).await {
+        Ok(body) => (
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "text/csv; charset=utf-8".to_owned(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"laporan-pengiriman-{id}.csv\""),
+                ),
+            ],
+            // A BOM so spreadsheet programs read the UTF-8 names correctly.
+            format!("\u{feff}{body}"),
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.to_string(),
+        )
+            .into_response(),
+    }
 }
 
 /// Periodic cleanup: expired sessions, idle rate-limit buckets.

@@ -2,3 +2,4 @@
 //! call a service, map the error (`server::ctx::respond` sets the HTTP status).
 
 pub mod auth;
+pub mod sending;

@@ -7,6 +7,7 @@ pub mod db;
 pub mod engine;
 pub mod entity;
 pub mod net;
+pub mod sending;
 pub mod state;
 pub mod testing;
 
