@@ -170,6 +170,16 @@ pub async fn serve_on(
 ) -> std::io::Result<()> {
     let housekeeping = spawn_housekeeping(&state, stop.clone());
     let db: DatabaseConnection = state.db.clone();
+    // The sending engine runs inside the server: closing a browser tab changes nothing.
+    let engine = state.channel.clone().map(|channel| {
+        app::server::engine::spawn(
+            db.clone(),
+            channel,
+            state.config.engine(),
+            state.engine.clone(),
+            stop.clone(),
+        )
+    });
     let app = router(state);
     let shutdown = stop.clone();
     axum::serve(
@@ -179,6 +189,12 @@ pub async fn serve_on(
     .with_graceful_shutdown(async move { shutdown.cancelled().await })
     .await?;
     stop.cancel();
+    if let Some(engine) = engine {
+        // The engine finishes or releases the message in flight (bounded by its grace period).
+        if tokio::time::timeout(Duration::from_secs(15), engine).await.is_err() {
+            tracing::warn!("sending engine did not stop in time");
+        }
+    }
     let _ = housekeeping.await;
     let _ = db.close().await;
     Ok(())
