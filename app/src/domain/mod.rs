@@ -1,3 +1,7 @@
 //! Pure domain logic, compiled for the server and the browser alike (no I/O, no clock).
 
 pub mod account;
+pub mod billing;
+pub mod dates;
+pub mod money;
+pub mod phone;
