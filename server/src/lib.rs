@@ -191,7 +191,10 @@ pub async fn serve_on(
     stop.cancel();
     if let Some(engine) = engine {
         // The engine finishes or releases the message in flight (bounded by its grace period).
-        if tokio::time::timeout(Duration::from_secs(15), engine).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(15), engine)
+            .await
+            .is_err()
+        {
             tracing::warn!("sending engine did not stop in time");
         }
     }

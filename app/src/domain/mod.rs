@@ -3,6 +3,7 @@
 pub mod account;
 pub mod billing;
 pub mod dates;
+pub mod messages;
 pub mod money;
 pub mod phone;
 pub mod sending;

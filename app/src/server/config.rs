@@ -152,7 +152,13 @@ impl Config {
             86_400,
         )?;
 
-        let send_lease = parse_num("TAGIH_SEND_LEASE_MS", var("TAGIH_SEND_LEASE_MS"), 30_000, 100, 600_000)?;
+        let send_lease = parse_num(
+            "TAGIH_SEND_LEASE_MS",
+            var("TAGIH_SEND_LEASE_MS"),
+            30_000,
+            100,
+            600_000,
+        )?;
 
         Ok(Config {
             database_url,

@@ -6,6 +6,7 @@ pub mod ctx;
 pub mod db;
 pub mod engine;
 pub mod entity;
+pub mod messages;
 pub mod net;
 pub mod sending;
 pub mod state;
