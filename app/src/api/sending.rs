@@ -27,12 +27,9 @@ impl JobCounts {
 
     /// 0–100, for the progress bar.
     pub fn percent(&self) -> u32 {
-        let total = self.total();
-        if total == 0 {
-            100
-        } else {
-            ((self.finished() * 100) / total) as u32
-        }
+        (self.finished() * 100)
+            .checked_div(self.total())
+            .map_or(100, |p| p as u32)
     }
 }
 

@@ -347,7 +347,7 @@ mod tests {
             marks("5 * 3 = 15"),
             vec![("5 * 3 = 15".into(), false, false, false)]
         );
-        assert_eq!(marks("*a\nb*").iter().all(|m| !m.1), true);
+        assert!(marks("*a\nb*").iter().all(|m| !m.1));
         assert_eq!(marks("nama_pelanggan_x").len(), 1);
     }
 
