@@ -20,7 +20,11 @@ use leptos_router::{
     path,
 };
 use pages::{
-    coming_soon::ComingSoon, dashboard::DashboardPage, login::LoginPage, not_found::NotFound,
+    coming_soon::ComingSoon,
+    dashboard::DashboardPage,
+    login::LoginPage,
+    not_found::NotFound,
+    sending::{SendJobPage, SendingPage},
     setup::SetupPage,
 };
 
@@ -111,15 +115,8 @@ pub fn App() -> impl IntoView {
                             />
                         }
                     />
-                    <Route
-                        path=path!("pengiriman")
-                        view=|| view! {
-                            <ComingSoon
-                                title="Pengiriman"
-                                what="Pekerjaan kirim massal, progres dan laporan per penerima."
-                            />
-                        }
-                    />
+                    <Route path=path!("pengiriman") view=SendingPage />
+                    <Route path=path!("pengiriman/:id") view=SendJobPage />
                     <Route
                         path=path!("pengaturan")
                         view=|| view! {

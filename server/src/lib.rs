@@ -52,7 +52,15 @@ pub async fn prepare(config: Config) -> Result<AppState, sea_orm::DbErr> {
     let db = app::server::db::connect(&config.database_url).await?;
     Migrator::up(&db, None).await?;
     let options = leptos_options(&config);
-    Ok(AppState::new(config, db, options))
+    let mut state = AppState::new(config, db, options);
+    // The engine sends through WAHA with the settings in force at each call (editable on the
+    // WhatsApp page); until a WAHA address is set, jobs pause with that reason.
+    state.channel = Some(std::sync::Arc::new(app::server::waha::WahaChannel::new(
+        state.db.clone(),
+        state.config.clone(),
+        state.waha.http.clone(),
+    )));
+    Ok(state)
 }
 
 pub fn router(state: AppState) -> Router {
@@ -71,6 +79,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/webhooks/waha", post(webhook::waha))
+        .route("/pengiriman/{id}/laporan.csv", get(report_csv))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -111,6 +120,35 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     (status, Json(body))
 }
 
+/// The per-recipient report of a send job, as a CSV download (behind the sign-in guard).
+async fn report_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i32>,
+) -> axum::response::Response {
+    match app::server::sending::report_csv(&state.db, state.config.timezone, id).await {
+        Ok(body) => (
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "text/csv; charset=utf-8".to_owned(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"laporan-pengiriman-{id}.csv\""),
+                ),
+            ],
+            // A BOM so spreadsheet programs read the UTF-8 names correctly.
+            format!("\u{feff}{body}"),
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.to_string(),
+        )
+            .into_response(),
+    }
+}
+
 /// Periodic cleanup: expired sessions, idle rate-limit buckets.
 pub fn spawn_housekeeping(
     state: &AppState,
@@ -149,6 +187,16 @@ pub async fn serve_on(
 ) -> std::io::Result<()> {
     let housekeeping = spawn_housekeeping(&state, stop.clone());
     let db: DatabaseConnection = state.db.clone();
+    // The sending engine runs inside the server: closing a browser tab changes nothing.
+    let engine = state.channel.clone().map(|channel| {
+        app::server::engine::spawn(
+            db.clone(),
+            channel,
+            state.config.engine(),
+            state.engine.clone(),
+            stop.clone(),
+        )
+    });
     let app = router(state);
     let shutdown = stop.clone();
     axum::serve(
@@ -158,6 +206,15 @@ pub async fn serve_on(
     .with_graceful_shutdown(async move { shutdown.cancelled().await })
     .await?;
     stop.cancel();
+    if let Some(engine) = engine {
+        // The engine finishes or releases the message in flight (bounded by its grace period).
+        if tokio::time::timeout(Duration::from_secs(15), engine)
+            .await
+            .is_err()
+        {
+            tracing::warn!("sending engine did not stop in time");
+        }
+    }
     let _ = housekeeping.await;
     let _ = db.close().await;
     Ok(())

@@ -25,7 +25,13 @@ pub async fn waha(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     )
     .await
     {
-        Ok(event) => (StatusCode::OK, Json(json!({"ok": true, "event": event}))).into_response(),
+        Ok(event) => {
+            if event == "session.status" {
+                // A session back at WORKING resumes paused jobs without waiting for a poll.
+                state.engine.wake();
+            }
+            (StatusCode::OK, Json(json!({"ok": true, "event": event}))).into_response()
+        }
         Err(WebhookError::BadSignature) => {
             tracing::warn!("WAHA webhook refused: missing or bad signature");
             (

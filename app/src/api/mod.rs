@@ -2,4 +2,5 @@
 //! call a service, map the error (`server::ctx::respond` sets the HTTP status).
 
 pub mod auth;
+pub mod sending;
 pub mod whatsapp;

@@ -2,3 +2,5 @@
 
 pub mod form;
 pub mod layout;
+pub mod poll;
+pub mod progress;

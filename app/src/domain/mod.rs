@@ -1,4 +1,10 @@
 //! Pure domain logic, compiled for the server and the browser alike (no I/O, no clock).
 
 pub mod account;
+pub mod billing;
+pub mod dates;
+pub mod messages;
+pub mod money;
+pub mod phone;
+pub mod sending;
 pub mod whatsapp;

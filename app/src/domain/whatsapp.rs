@@ -1,5 +1,7 @@
 //! WhatsApp rules both sides need: how a session status reads, and what a usable number is.
 
+use super::phone::PhoneStatus;
+
 /// WAHA session statuses as the admin reads them; anything else is shown as it came.
 pub fn status_label(status: &str) -> String {
     match status {
@@ -43,47 +45,18 @@ impl Tone {
     }
 }
 
-/// A number as WhatsApp wants it (international digits), or why not.
-/// Indonesian forms `+62…`, `62…`, `0…` and a bare `8…` all become `62…`; `+62 0812…` drops the
-/// stray 0; another country needs its `+` code.
+/// A number typed on the WhatsApp page (test message, pairing code) as WhatsApp wants it:
+/// international digits, by the customer-number rules of [`super::phone`].
 pub fn normalise_number(input: &str) -> Result<String, &'static str> {
-    let trimmed = input.trim();
-    if trimmed.is_empty() {
-        return Err("Nomor WhatsApp wajib diisi.");
+    let check = super::phone::normalise(input);
+    match (check.status, check.digits) {
+        (PhoneStatus::Missing, _) => Err("Nomor WhatsApp wajib diisi."),
+        (_, Some(digits)) if check.status.is_usable() => Ok(digits),
+        _ => Err(check.note.unwrap_or(super::phone::NOTE_NOT_A_NUMBER)),
     }
-    if trimmed
-        .chars()
-        .any(|c| !(c.is_ascii_digit() || " -.()+".contains(c)))
-    {
-        return Err("Nomor hanya boleh berisi angka, spasi, tanda hubung atau +.");
-    }
-    let plus = trimmed.starts_with('+');
-    let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
-    let national = if let Some(rest) = digits.strip_prefix("62") {
-        rest.trim_start_matches('0').to_owned()
-    } else if plus {
-        // Another country: E.164 as given.
-        return if (8..=15).contains(&digits.len()) {
-            Ok(digits)
-        } else {
-            Err("Nomor internasional harus 8–15 angka.")
-        };
-    } else if let Some(rest) = digits.strip_prefix('0') {
-        rest.to_owned()
-    } else {
-        digits
-    };
-    let number = format!("62{national}");
-    if !(10..=15).contains(&number.len()) {
-        return Err("Nomor terlalu pendek atau terlalu panjang.");
-    }
-    Ok(number)
 }
 
-/// `628123456789` → `628123456789@c.us`.
-pub fn chat_id(number: &str) -> String {
-    format!("{number}@c.us")
-}
+pub use super::phone::chat_id;
 
 #[cfg(test)]
 mod tests {

@@ -4,4 +4,5 @@ pub mod coming_soon;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;
+pub mod sending;
 pub mod setup;

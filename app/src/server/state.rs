@@ -1,6 +1,11 @@
 //! The one state every axum handler and server function reaches.
 
-use super::{Config, auth::limiter::LoginLimiter, waha::WahaRuntime};
+use super::{
+    Config,
+    auth::limiter::LoginLimiter,
+    engine::{Channel, EngineHandle},
+    waha::WahaRuntime,
+};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -17,6 +22,10 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// The WAHA connection pool (settings are read per use: they can change at run time).
     pub waha: Arc<WahaRuntime>,
+    /// Wakes the sending engine when work is queued or changed.
+    pub engine: EngineHandle,
+    /// The WhatsApp side the engine sends through; `None` until WAHA is configured.
+    pub channel: Option<Arc<dyn Channel>>,
     /// Cached "an owner exists"; it only ever turns true, so a stale `false` is re-checked.
     setup_done: Arc<AtomicBool>,
 }
@@ -30,6 +39,8 @@ impl AppState {
             config: Arc::new(config),
             login_limiter,
             waha: Arc::new(WahaRuntime::new()),
+            engine: EngineHandle::default(),
+            channel: None,
             setup_done: Arc::new(AtomicBool::new(false)),
         }
     }

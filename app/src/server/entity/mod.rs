@@ -1,6 +1,8 @@
 //! sea-orm entities, one per table, matching `migrations/` (the migrations are the truth).
 
 pub mod login_sessions;
+pub mod send_items;
+pub mod send_jobs;
 pub mod settings;
 pub mod users;
 pub mod wa_sessions;

@@ -1,6 +1,5 @@
 use sea_orm::entity::prelude::*;
 
-/// One WhatsApp (WAHA) session: its last known status and the shared pacing state.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "wa_sessions")]
 pub struct Model {
@@ -16,6 +15,9 @@ pub struct Model {
     pub fence: i64,
     pub sent_day: Option<String>,
     pub sent_today: i32,
+    pub slowdown: i32,
+    pub hold_reason: Option<String>,
+    pub hold_until: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
 }
 

@@ -15,8 +15,7 @@ use base64::Engine as _;
 use chrono::Utc;
 use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set,
-    sea_query::{Expr, ExprTrait, OnConflict, Query},
+    ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set, sea_query::OnConflict,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256, Sha512};
@@ -111,13 +110,9 @@ pub async fn record_status(
         status_at: Set(Some(now)),
         me_id: Set(me.map(|m| m.id.clone())),
         me_name: Set(me.and_then(|m| m.push_name.clone())),
-        next_send_at: Set(None),
-        lease_owner: Set(None),
-        lease_until: Set(None),
-        fence: Set(0),
-        sent_day: Set(None),
-        sent_today: Set(0),
         updated_at: Set(now),
+        // The pacing columns belong to the engine: their defaults on insert, untouched after.
+        ..Default::default()
     };
     wa_sessions::Entity::insert(model)
         .on_conflict(
@@ -484,29 +479,11 @@ pub async fn handle_webhook(
                 .get("ack")
                 .and_then(Value::as_i64)
                 .ok_or_else(|| WebhookError::BadBody("message.ack without an ack".into()))?;
-            record_ack(db, &id, ack as i16).await?;
+            crate::server::engine::outbox::record_ack(db, &id, ack as i16, Utc::now()).await?;
             Ok("message.ack")
         }
         _ => Ok("ignored"),
     }
-}
-
-/// Acks only ever move forward (they can arrive out of order).
-pub async fn record_ack(
-    db: &impl ConnectionTrait,
-    message_id: &str,
-    ack: i16,
-) -> Result<u64, DbErr> {
-    let now = Utc::now();
-    let stmt = Query::update()
-        .table("send_items")
-        .value("ack", ack)
-        .value("ack_at", now)
-        .value("updated_at", now)
-        .and_where(Expr::col("wa_message_id").eq(message_id))
-        .and_where(Expr::col("ack").is_null().or(Expr::col("ack").lt(ack)))
-        .to_owned();
-    Ok(db.execute(&stmt).await?.rows_affected())
 }
 
 #[cfg(test)]

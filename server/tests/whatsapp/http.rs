@@ -1,12 +1,10 @@
 //! The WhatsApp server functions and `POST /webhooks/waha` over HTTP: a real Tagih (temp
 //! SQLite) talking to waha-sim, both in-process on free loopback ports.
 
-mod wa_common;
-
+use super::harness::{KEY, Tagih, sim_get, sim_post};
 use serde_json::{Value, json};
 use server::waha_sim::SimOptions;
 use std::time::Duration;
-use wa_common::{KEY, Tagih, sim_get, sim_post};
 
 #[tokio::test]
 async fn connect_scan_test_message_webhook_and_stop() {

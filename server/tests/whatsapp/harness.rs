@@ -1,8 +1,6 @@
 //! A real Tagih for the WhatsApp HTTP tests: temp SQLite, a free loopback port, a signed-in
 //! owner, and helpers to call server functions and read what WAHA-related rows hold.
 
-#![allow(dead_code)]
-
 use app::server::{AppState, Config};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::Value;

@@ -1,0 +1,3 @@
+//! Messages: templates and the values they are rendered with.
+
+pub mod template;
