@@ -26,6 +26,7 @@ use pages::{
     not_found::NotFound,
     sending::{SendJobPage, SendingPage},
     setup::SetupPage,
+    whatsapp::WhatsAppPage,
 };
 
 /// The HTML document around the app.
@@ -97,15 +98,7 @@ pub fn App() -> impl IntoView {
                             />
                         }
                     />
-                    <Route
-                        path=path!("whatsapp")
-                        view=|| view! {
-                            <ComingSoon
-                                title="WhatsApp"
-                                what="Status koneksi, scan QR, mulai/hentikan sesi dan petunjuk."
-                            />
-                        }
-                    />
+                    <Route path=path!("whatsapp") view=WhatsAppPage />
                     <Route
                         path=path!("template")
                         view=|| view! {

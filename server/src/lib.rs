@@ -1,6 +1,9 @@
 //! The `tagih` server: the axum router (pages, server functions, health), the request guard
 //! (sign-in and same-origin checks), background housekeeping and graceful shutdown.
 
+// The app's view types nest deeply (leptos: one type per page tree).
+#![recursion_limit = "256"]
+
 pub mod guard;
 pub mod waha_sim;
 pub mod webhook;

@@ -6,3 +6,4 @@ pub mod login;
 pub mod not_found;
 pub mod sending;
 pub mod setup;
+pub mod whatsapp;
