@@ -6,3 +6,4 @@ mod client;
 mod engine;
 mod harness;
 mod http;
+mod safety;
