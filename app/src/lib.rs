@@ -25,6 +25,7 @@ use pages::{
     login::LoginPage,
     not_found::NotFound,
     sending::{SendJobPage, SendingPage},
+    settings::SettingsPage,
     setup::SetupPage,
 };
 
@@ -117,15 +118,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("pengiriman") view=SendingPage />
                     <Route path=path!("pengiriman/:id") view=SendJobPage />
-                    <Route
-                        path=path!("pengaturan")
-                        view=|| view! {
-                            <ComingSoon
-                                title="Pengaturan"
-                                what="Data perusahaan, info pembayaran, kebijakan pengiriman dan pengguna."
-                            />
-                        }
-                    />
+                    <Route path=path!("pengaturan") view=SettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>

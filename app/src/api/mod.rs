@@ -3,3 +3,4 @@
 
 pub mod auth;
 pub mod sending;
+pub mod settings;
