@@ -27,6 +27,7 @@ use pages::{
     sending::{SendJobPage, SendingPage},
     settings::SettingsPage,
     setup::SetupPage,
+    templates::TemplatePage,
 };
 
 /// The HTML document around the app.
@@ -107,15 +108,7 @@ pub fn App() -> impl IntoView {
                             />
                         }
                     />
-                    <Route
-                        path=path!("template")
-                        view=|| view! {
-                            <ComingSoon
-                                title="Template"
-                                what="Template pesan tagihan dan pengingat dengan pratinjau langsung."
-                            />
-                        }
-                    />
+                    <Route path=path!("template") view=TemplatePage />
                     <Route path=path!("pengiriman") view=SendingPage />
                     <Route path=path!("pengiriman/:id") view=SendJobPage />
                     <Route path=path!("pengaturan") view=SettingsPage />

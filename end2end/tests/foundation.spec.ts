@@ -12,7 +12,7 @@ const PAGES = [
   { label: "Paket", path: "/paket", ready: "Halaman ini belum tersedia." },
   { label: "Tagihan", path: "/tagihan", ready: "Halaman ini belum tersedia." },
   { label: "WhatsApp", path: "/whatsapp", ready: "Halaman ini belum tersedia." },
-  { label: "Template", path: "/template", ready: "Halaman ini belum tersedia." },
+  { label: "Template", path: "/template", ready: "Pratinjau" },
   { label: "Pengiriman", path: "/pengiriman", ready: "Belum ada pengiriman." },
   { label: "Pengaturan", path: "/pengaturan", ready: "Data usaha" },
   { label: "Dashboard", path: "/", ready: "Dashboard" },

@@ -4,3 +4,4 @@
 pub mod auth;
 pub mod sending;
 pub mod settings;
+pub mod templates;

@@ -7,3 +7,4 @@ pub mod not_found;
 pub mod sending;
 pub mod settings;
 pub mod setup;
+pub mod templates;
