@@ -25,7 +25,9 @@ use pages::{
     login::LoginPage,
     not_found::NotFound,
     sending::{SendJobPage, SendingPage},
+    settings::SettingsPage,
     setup::SetupPage,
+    templates::TemplatePage,
     whatsapp::WhatsAppPage,
 };
 
@@ -99,26 +101,10 @@ pub fn App() -> impl IntoView {
                         }
                     />
                     <Route path=path!("whatsapp") view=WhatsAppPage />
-                    <Route
-                        path=path!("template")
-                        view=|| view! {
-                            <ComingSoon
-                                title="Template"
-                                what="Template pesan tagihan dan pengingat dengan pratinjau langsung."
-                            />
-                        }
-                    />
+                    <Route path=path!("template") view=TemplatePage />
                     <Route path=path!("pengiriman") view=SendingPage />
                     <Route path=path!("pengiriman/:id") view=SendJobPage />
-                    <Route
-                        path=path!("pengaturan")
-                        view=|| view! {
-                            <ComingSoon
-                                title="Pengaturan"
-                                what="Data perusahaan, info pembayaran, kebijakan pengiriman dan pengguna."
-                            />
-                        }
-                    />
+                    <Route path=path!("pengaturan") view=SettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -3,4 +3,6 @@
 
 pub mod auth;
 pub mod sending;
+pub mod settings;
+pub mod templates;
 pub mod whatsapp;

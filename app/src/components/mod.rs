@@ -4,3 +4,4 @@ pub mod form;
 pub mod layout;
 pub mod poll;
 pub mod progress;
+pub mod wa_preview;

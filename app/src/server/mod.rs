@@ -9,6 +9,7 @@ pub mod entity;
 pub mod messages;
 pub mod net;
 pub mod sending;
+pub mod settings;
 pub mod state;
 pub mod testing;
 pub mod waha;

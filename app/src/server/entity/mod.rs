@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table, matching `migrations/` (the migrations are the truth).
 
 pub mod login_sessions;
+pub mod message_templates;
 pub mod send_items;
 pub mod send_jobs;
 pub mod settings;

@@ -13,10 +13,7 @@ use crate::{
     },
 };
 use reqwest::Url;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    sea_query::OnConflict,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 pub const KEY_URL: &str = "waha.url";
 pub const KEY_SESSION: &str = "waha.session";
@@ -195,28 +192,12 @@ pub async fn save(db: &DatabaseConnection, input: &SaveInput) -> Result<(), AppE
 }
 
 pub async fn put(db: &impl ConnectionTrait, key: &str, value: &str) -> Result<(), DbErr> {
-    let model = settings::ActiveModel {
-        key: Set(key.to_owned()),
-        value: Set(serde_json::to_string(value).unwrap_or_default()),
-        updated_at: Set(chrono::Utc::now()),
-    };
-    settings::Entity::insert(model)
-        .on_conflict(
-            OnConflict::column(settings::Column::Key)
-                .update_columns([settings::Column::Value, settings::Column::UpdatedAt])
-                .to_owned(),
-        )
-        .exec(db)
-        .await?;
-    Ok(())
+    crate::server::settings::set(db, key, &value).await
 }
 
 /// One saved value, if any.
 pub async fn load_saved(db: &impl ConnectionTrait, key: &str) -> Result<Option<String>, DbErr> {
-    Ok(settings::Entity::find_by_id(key.to_owned())
-        .one(db)
-        .await?
-        .and_then(|m| serde_json::from_str(&m.value).ok()))
+    crate::server::settings::get(db, key).await
 }
 
 pub async fn remove(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
