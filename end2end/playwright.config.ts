@@ -1,13 +1,17 @@
 import { defineConfig, devices } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { SIM_KEY, simPort } from "./tests/helpers";
 
 // Each viewport gets its own release server on its own temporary SQLite database, so both can
 // run the first-run setup. Ports are fixed per run (E2E_PORT_BASE) and loopback only.
 const base = Number(process.env.E2E_PORT_BASE ?? 39100);
 const bin = process.env.TAGIH_BIN ?? resolve(__dirname, "../target/release/tagih");
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? resolve(__dirname, "../target/site");
+// waha-sim, the local WAHA: one per viewport (sessions are stateful), next to the tagih binary.
+const simBin = process.env.WAHA_SIM_BIN ?? join(dirname(bin), "waha-sim");
+
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -32,6 +36,19 @@ const viewports = [
   },
 ];
 
+function sim(port: number) {
+  return {
+    command:
+      `"${simBin}" --bind 127.0.0.1:${simPort(port)} --api-key ${SIM_KEY} ` +
+      "--start-delay-ms 300 --stop-delay-ms 300 --status-wait-ms 1500",
+    url: `http://127.0.0.1:${simPort(port)}/ping`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+  };
+}
+
 function server(port: number) {
   const dir = mkdtempSync(join(tmpdir(), "tagih-e2e-"));
   return {
@@ -46,6 +63,8 @@ function server(port: number) {
       TAGIH_BIND: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: siteRoot,
       RUST_LOG: "warn",
+      WAHA_URL: `http://127.0.0.1:${simPort(port)}`,
+      WAHA_API_KEY: SIM_KEY,
     },
   };
 }
@@ -68,9 +87,13 @@ export default defineConfig({
     locale: "id-ID",
     timezoneId: "Asia/Jakarta",
   },
-  projects: viewports.map((v) => ({
-    name: v.name,
-    use: { ...devices["Desktop Chrome"], ...v.use, baseURL: `http://127.0.0.1:${v.port}`, launchOptions: chromium },
-  })),
-  webServer: viewports.map((v) => server(v.port)),
+  // Per viewport: the first-run story creates the owner, then every other spec signs in as it.
+  projects: viewports.flatMap((v) => {
+    const use = { ...devices["Desktop Chrome"], ...v.use, baseURL: `http://127.0.0.1:${v.port}`, launchOptions: chromium };
+    return [
+      { name: `${v.name}-setup`, testMatch: /foundation\.spec\.ts/, use },
+      { name: v.name, testIgnore: /foundation\.spec\.ts/, dependencies: [`${v.name}-setup`], use },
+    ];
+  }),
+  webServer: viewports.flatMap((v) => [sim(v.port), server(v.port)]),
 });

@@ -28,6 +28,7 @@ use pages::{
     settings::SettingsPage,
     setup::SetupPage,
     templates::TemplatePage,
+    whatsapp::WhatsAppPage,
 };
 
 /// The HTML document around the app.
@@ -99,15 +100,7 @@ pub fn App() -> impl IntoView {
                             />
                         }
                     />
-                    <Route
-                        path=path!("whatsapp")
-                        view=|| view! {
-                            <ComingSoon
-                                title="WhatsApp"
-                                what="Status koneksi, scan QR, mulai/hentikan sesi dan petunjuk."
-                            />
-                        }
-                    />
+                    <Route path=path!("whatsapp") view=WhatsAppPage />
                     <Route path=path!("template") view=TemplatePage />
                     <Route path=path!("pengiriman") view=SendingPage />
                     <Route path=path!("pengiriman/:id") view=SendJobPage />

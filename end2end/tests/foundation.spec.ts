@@ -11,7 +11,7 @@ const PAGES = [
   { label: "Pelanggan", path: "/pelanggan", ready: "Halaman ini belum tersedia." },
   { label: "Paket", path: "/paket", ready: "Halaman ini belum tersedia." },
   { label: "Tagihan", path: "/tagihan", ready: "Halaman ini belum tersedia." },
-  { label: "WhatsApp", path: "/whatsapp", ready: "Halaman ini belum tersedia." },
+  { label: "WhatsApp", path: "/whatsapp", ready: "Status koneksi" },
   { label: "Template", path: "/template", ready: "Pratinjau" },
   { label: "Pengiriman", path: "/pengiriman", ready: "Belum ada pengiriman." },
   { label: "Pengaturan", path: "/pengaturan", ready: "Data usaha" },

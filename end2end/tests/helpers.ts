@@ -45,3 +45,22 @@ function test_project(page: Page) {
   const w = page.viewportSize()?.width ?? 0;
   return w < 640 ? "mobile" : "desktop";
 }
+
+/** waha-sim, one per viewport: its port next to Tagih's, and the key both are started with. */
+export const SIM_KEY = "e2e-sim-key-4b7d2c91";
+export const simPort = (serverPort: number) => serverPort + 10;
+
+/** The owner the first-run story (foundation.spec.ts) creates. */
+export const OWNER = { name: "Budi Santoso", username: "budi", password: "kuda-laut-biru-7" };
+
+/** Signs in as the owner and waits for the dashboard. */
+export async function signIn(page: Page) {
+  await open(page, "/login");
+  if (page.url().includes("/login")) {
+    await page.getByLabel("Nama pengguna").fill(OWNER.username);
+    await page.getByLabel("Kata sandi").fill(OWNER.password);
+    await page.getByRole("button", { name: "Masuk" }).click();
+  }
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await hydrated(page);
+}

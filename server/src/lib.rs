@@ -1,14 +1,25 @@
 //! The `tagih` server: the axum router (pages, server functions, health), the request guard
 //! (sign-in and same-origin checks), background housekeeping and graceful shutdown.
 
+// The app's view types nest deeply (leptos: one type per page tree).
+#![recursion_limit = "256"]
+
 pub mod guard;
+pub mod waha_sim;
+pub mod webhook;
 
 use app::{
     App,
     server::{AppState, Config, auth::session_store::DbSessionStore},
     shell,
 };
-use axum::{Json, Router, extract::State, http::StatusCode, response::IntoResponse, routing::get};
+use axum::{
+    Json, Router,
+    extract::State,
+    http::StatusCode,
+    response::IntoResponse,
+    routing::{get, post},
+};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use migration::{Migrator, MigratorTrait};
@@ -44,7 +55,15 @@ pub async fn prepare(config: Config) -> Result<AppState, sea_orm::DbErr> {
     let db = app::server::db::connect(&config.database_url).await?;
     Migrator::up(&db, None).await?;
     let options = leptos_options(&config);
-    Ok(AppState::new(config, db, options))
+    let mut state = AppState::new(config, db, options);
+    // The engine sends through WAHA with the settings in force at each call (editable on the
+    // WhatsApp page); until a WAHA address is set, jobs pause with that reason.
+    state.channel = Some(std::sync::Arc::new(app::server::waha::WahaChannel::new(
+        state.db.clone(),
+        state.config.clone(),
+        state.waha.http.clone(),
+    )));
+    Ok(state)
 }
 
 pub fn router(state: AppState) -> Router {
@@ -62,6 +81,7 @@ pub fn router(state: AppState) -> Router {
     let ctx_state = state.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/webhooks/waha", post(webhook::waha))
         .route("/pengiriman/{id}/laporan.csv", get(report_csv))
         .leptos_routes_with_context(
             &state,

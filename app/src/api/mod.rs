@@ -5,3 +5,4 @@ pub mod auth;
 pub mod sending;
 pub mod settings;
 pub mod templates;
+pub mod whatsapp;

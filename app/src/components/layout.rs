@@ -4,8 +4,10 @@ use crate::{
     api::{
         auth::{Logout, me},
         sending::active_jobs,
+        whatsapp::wa_nav_status,
     },
     components::poll::use_tick,
+    domain::whatsapp::Tone,
     error::AppError,
 };
 use leptos::prelude::*;
@@ -13,6 +15,10 @@ use leptos_router::{
     components::{A, Outlet},
     hooks::use_navigate,
 };
+
+/// Pages that change the WhatsApp status bump this so the navigation dot follows at once.
+#[derive(Clone, Copy)]
+pub struct WaNavRefresh(pub RwSignal<u32>);
 
 /// Navigation entries: path and label.
 pub const NAV: &[(&str, &str)] = &[
@@ -33,6 +39,23 @@ pub fn Layout() -> impl IntoView {
     let (open, set_open) = signal(false);
     let tick = use_tick(5000);
     let active = Resource::new(move || tick.get(), |_| active_jobs());
+    // The WhatsApp dot: the cached status, asked for in the browser only (never delays a page).
+    let wa_tick = use_tick(15_000);
+    let wa_bump = WaNavRefresh(RwSignal::new(0));
+    provide_context(wa_bump);
+    let wa = LocalResource::new(move || {
+        wa_tick.track();
+        wa_bump.0.track();
+        wa_nav_status()
+    });
+    let wa_status = Memo::new(move |_| wa.get().and_then(Result::ok));
+    let wa_tone = move || Tone::of(wa_status.get().and_then(|s| s.status).as_deref()).class();
+    let wa_label = move || {
+        wa_status
+            .get()
+            .map(|s| format!("Status WhatsApp: {}", s.label))
+            .unwrap_or_else(|| "Status WhatsApp".into())
+    };
 
     // A session that ended while the page was open sends the admin back to the login page.
     let navigate = use_navigate();
@@ -84,6 +107,12 @@ pub fn Layout() -> impl IntoView {
                             })
                     }}
                 </Transition>
+                <Show when=move || wa_status.get().is_some()>
+                    <a class="wa-top" href="/whatsapp" title=wa_label aria-label=wa_label>
+                        <span class=move || format!("wa-dot {}", wa_tone()) aria-hidden="true"></span>
+                        "WA"
+                    </a>
+                </Show>
                 <div class="topbar-user">
                     <Suspense fallback=|| ()>
                         {move || {
@@ -108,6 +137,17 @@ pub fn Layout() -> impl IntoView {
                                 <li on:click=move |_| set_open.set(false)>
                                     <A href=*href exact=*href == "/">
                                         {*label}
+                                        {(*href == "/whatsapp")
+                                            .then(|| {
+                                                view! {
+                                                    <span
+                                                        class=move || format!("wa-dot nav-dot {}", wa_tone())
+                                                        title=wa_label
+                                                        aria-hidden="true"
+                                                        data-testid="wa-nav-dot"
+                                                    ></span>
+                                                }
+                                            })}
                                     </A>
                                 </li>
                             }

@@ -8,3 +8,4 @@ pub mod messages;
 pub mod money;
 pub mod phone;
 pub mod sending;
+pub mod whatsapp;

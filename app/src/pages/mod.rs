@@ -8,3 +8,4 @@ pub mod sending;
 pub mod settings;
 pub mod setup;
 pub mod templates;
+pub mod whatsapp;

@@ -12,6 +12,7 @@ pub mod sending;
 pub mod settings;
 pub mod state;
 pub mod testing;
+pub mod waha;
 
 pub use config::{Config, Secret};
 pub use state::AppState;

@@ -3,7 +3,7 @@
 use reqwest::Url;
 use std::net::IpAddr;
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum OutboundError {
     #[error("only http and https addresses are allowed")]
     Scheme,

@@ -4,6 +4,7 @@ use super::{
     Config,
     auth::limiter::LoginLimiter,
     engine::{Channel, EngineHandle},
+    waha::WahaRuntime,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// The WAHA connection pool (settings are read per use: they can change at run time).
+    pub waha: Arc<WahaRuntime>,
     /// Wakes the sending engine when work is queued or changed.
     pub engine: EngineHandle,
     /// The WhatsApp side the engine sends through; `None` until WAHA is configured.
@@ -35,6 +38,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             login_limiter,
+            waha: Arc::new(WahaRuntime::new()),
             engine: EngineHandle::default(),
             channel: None,
             setup_done: Arc::new(AtomicBool::new(false)),
