@@ -213,7 +213,7 @@ fn Editor(initial: TemplateView) -> impl IntoView {
                         <span class="saved" role="status">"Tersimpan."</span>
                     </Show>
                 </div>
-                <details class="variables" open>
+                <details class="variables">
                     <summary>"Variabel (klik untuk menyisipkan)"</summary>
                     <ul>
                         {kind
