@@ -2,3 +2,7 @@
 //! call a service, map the error (`server::ctx::respond` sets the HTTP status).
 
 pub mod auth;
+pub mod customers;
+pub mod dashboard;
+pub mod invoices;
+pub mod packages;
