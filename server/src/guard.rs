@@ -129,7 +129,7 @@ pub fn is_cross_site(headers: &HeaderMap, state: &AppState) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return false;
     };
-    let Some(origin) = origin.to_str().ok().and_then(|o| reqwest_url(o)) else {
+    let Some(origin) = origin.to_str().ok().and_then(reqwest_url) else {
         return true;
     };
     let expected = match &state.config.public_url {

@@ -1,14 +1,25 @@
 //! The `tagih` server: the axum router (pages, server functions, health), the request guard
 //! (sign-in and same-origin checks), background housekeeping and graceful shutdown.
 
+// The pages' view types nest deeply; their layout is computed where the router is built.
+#![recursion_limit = "256"]
+
+pub mod bench;
 pub mod guard;
+pub mod seed;
 
 use app::{
     App,
     server::{AppState, Config, auth::session_store::DbSessionStore},
     shell,
 };
-use axum::{Json, Router, extract::State, http::StatusCode, response::IntoResponse, routing::get};
+use axum::{
+    Json, Router,
+    extract::{Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use migration::{Migrator, MigratorTrait};
@@ -62,6 +73,9 @@ pub fn router(state: AppState) -> Router {
     let ctx_state = state.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        // CSV downloads; behind the session guard like every non-public path.
+        .route("/ekspor/pelanggan.csv", get(export_customers))
+        .route("/ekspor/tagihan.csv", get(export_invoices))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -100,6 +114,55 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, Json(body))
+}
+
+/// `GET /ekspor/pelanggan.csv`: every customer.
+async fn export_customers(State(state): State<AppState>) -> Response {
+    let today = app::server::billing::clock::today(state.config.timezone);
+    match app::server::billing::csv_io::export_customers(&state.db).await {
+        Ok(csv) => csv_download(csv, &format!("pelanggan-{today}.csv")),
+        Err(e) => error_status(e),
+    }
+}
+
+/// `GET /ekspor/tagihan.csv?period=…&status=…`: the invoices the table's filters select.
+async fn export_invoices(
+    State(state): State<AppState>,
+    Query(mut q): Query<app::api::invoices::InvoiceQuery>,
+) -> Response {
+    let today = app::server::billing::clock::today(state.config.timezone);
+    if q.period == "current" {
+        q.period = app::domain::dates::Period::of(today).to_string();
+    }
+    let name = if q.period.is_empty() {
+        format!("tagihan-{today}.csv")
+    } else {
+        format!("tagihan-{}.csv", q.period)
+    };
+    match app::server::billing::invoices::export(&state.db, &q, today).await {
+        Ok(csv) => csv_download(csv, &name),
+        Err(e) => error_status(e),
+    }
+}
+
+fn csv_download(body: String, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn error_status(e: app::error::AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, e.to_string()).into_response()
 }
 
 /// Periodic cleanup: expired sessions, idle rate-limit buckets.

@@ -90,6 +90,8 @@ pub struct CustomerDetail {
     pub open_invoices: Vec<OpenInvoice>,
     /// Sum of the open invoices' outstanding amounts.
     pub owed: i64,
+    /// The server's local date (for the payment form's default date).
+    pub today: NaiveDate,
 }
 
 /// A problem in one cell of an imported file.
@@ -141,11 +143,14 @@ pub async fn list_customers(query: CustomerQuery) -> Result<CustomerPage, AppErr
 /// One customer with their open invoices.
 #[server(endpoint = "billing/customer")]
 pub async fn get_customer(id: i32) -> Result<CustomerDetail, AppError> {
-    use crate::server::{billing::customers, ctx};
+    use crate::server::{
+        billing::{clock, customers},
+        ctx,
+    };
     ctx::respond(async move {
         let state = ctx::state()?;
         ctx::current_user()?;
-        customers::detail(&state.db, id).await
+        customers::detail(&state.db, id, clock::today(state.config.timezone)).await
     })
     .await
 }

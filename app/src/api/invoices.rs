@@ -238,6 +238,8 @@ pub struct InvoiceDetail {
     pub void_reason: Option<String>,
     pub voided_at: Option<DateTime<Utc>>,
     pub payments: Vec<AllocationView>,
+    /// The local date the overdue figures were computed for.
+    pub today: NaiveDate,
 }
 
 /// Where a payment went.
@@ -260,7 +262,16 @@ pub struct PaymentResult {
     pub owed_after: i64,
 }
 
-/// The invoice table: filters, sort, a page of 50, counts.
+/// Periods that have invoices (newest first) and the current one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoicePeriods {
+    pub current: String,
+    pub periods: Vec<String>,
+    pub today: NaiveDate,
+}
+
+/// The invoice table: filters, sort, a page of 50, counts. `period` may be `current` (this
+/// month in the configured zone) or empty (every period).
 #[server(endpoint = "billing/invoices")]
 pub async fn list_invoices(query: InvoiceQuery) -> Result<InvoicePage, AppError> {
     use crate::server::{
@@ -271,7 +282,30 @@ pub async fn list_invoices(query: InvoiceQuery) -> Result<InvoicePage, AppError>
         let state = ctx::state()?;
         ctx::current_user()?;
         let today = clock::today(state.config.timezone);
+        let mut query = query;
+        if query.period == "current" {
+            query.period = crate::domain::dates::Period::of(today).to_string();
+        }
         invoices::list(&state.db, &query, today).await
+    })
+    .await
+}
+
+#[server(endpoint = "billing/invoice-periods")]
+pub async fn load_invoice_periods() -> Result<InvoicePeriods, AppError> {
+    use crate::server::{
+        billing::{clock, invoices},
+        ctx,
+    };
+    ctx::respond(async move {
+        let state = ctx::state()?;
+        ctx::current_user()?;
+        let today = clock::today(state.config.timezone);
+        Ok(InvoicePeriods {
+            current: crate::domain::dates::Period::of(today).to_string(),
+            periods: invoices::periods(&state.db).await?,
+            today,
+        })
     })
     .await
 }

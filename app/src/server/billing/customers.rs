@@ -333,11 +333,12 @@ pub async fn list(
     let mut values = Vec::<Value>::new();
     let q = query.q.trim();
     if !q.is_empty() {
-        let pattern = contains_pattern(&q.to_lowercase());
+        let pattern = contains_pattern(q);
+        let op = super::invoices::ilike(db.get_database_backend());
         let mut parts = vec![
-            "LOWER(c.name) LIKE ? ESCAPE '\\'".to_owned(),
-            "LOWER(c.code) LIKE ? ESCAPE '\\'".to_owned(),
-            "LOWER(c.address) LIKE ? ESCAPE '\\'".to_owned(),
+            format!("c.name {op} ? ESCAPE '\\'"),
+            format!("c.code {op} ? ESCAPE '\\'"),
+            format!("c.address {op} ? ESCAPE '\\'"),
         ];
         values.extend([
             pattern.clone().into(),
@@ -418,7 +419,11 @@ pub async fn open_invoices(
         .await?)
 }
 
-pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<CustomerDetail, AppError> {
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    id: i32,
+    today: chrono::NaiveDate,
+) -> Result<CustomerDetail, AppError> {
     let customer = row(db, id).await?;
     let open: Vec<OpenInvoice> = open_invoices(db, id)
         .await?
@@ -440,5 +445,6 @@ pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<CustomerDetail
         customer,
         open_invoices: open,
         owed,
+        today,
     })
 }

@@ -24,7 +24,8 @@ use crate::{
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, Set, Value,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
+    Set, Value,
 };
 use std::collections::HashMap;
 
@@ -235,18 +236,33 @@ pub async fn run(
     Ok(result)
 }
 
-/// The WHERE clause of the invoice table, without status/overdue (those come from counts).
+/// The WHERE clause of the invoice table. Every condition is on `invoices i` (customer
+/// conditions are `customer_id IN (…)` subqueries), so counts and the page's id query need no
+/// join and can be answered from the invoice indexes.
 struct Filter {
     clauses: Vec<String>,
     values: Vec<Value>,
-    needs_customer: bool,
 }
 
-fn base_filter(q: &InvoiceQuery) -> Result<Filter, AppError> {
+/// Case-insensitive "contains" for customer names: SQLite's LIKE already ignores ASCII case
+/// (and LOWER() would cost a function call per row); PostgreSQL has ILIKE.
+pub(crate) fn ilike(backend: DbBackend) -> &'static str {
+    if backend == DbBackend::Postgres {
+        "ILIKE"
+    } else {
+        "LIKE"
+    }
+}
+
+/// Period, has-WhatsApp and search; status/overdue are added by [`status_filter`].
+///
+/// Search: text starting with `INV` finds invoice numbers by prefix (within the period it
+/// names, when it names one); a whole customer code (`PLG-00042`) finds that customer;
+/// anything else finds customers whose name or code contains it.
+fn base_filter(q: &InvoiceQuery, backend: DbBackend) -> Result<Filter, AppError> {
     let mut f = Filter {
         clauses: Vec::new(),
         values: Vec::new(),
-        needs_customer: false,
     };
     if !q.period.trim().is_empty() {
         let p = parse_period(&q.period)?;
@@ -254,27 +270,45 @@ fn base_filter(q: &InvoiceQuery) -> Result<Filter, AppError> {
         f.values.push(p.to_string().into());
     }
     if q.has_wa {
-        f.needs_customer = true;
         f.clauses.push(
-            "c.wa_number IS NOT NULL AND c.phone_status IN ('valid', 'warning') \
-             AND c.wa_exists IS NOT FALSE"
+            "i.customer_id IN (SELECT id FROM customers WHERE wa_number IS NOT NULL \
+             AND phone_status IN ('valid', 'warning') AND wa_exists IS NOT FALSE)"
                 .into(),
         );
     }
     let text = q.q.trim();
     if !text.is_empty() {
-        f.needs_customer = true;
-        let pattern = contains_pattern(&text.to_lowercase());
-        f.clauses.push(
-            "(LOWER(c.name) LIKE ? ESCAPE '\\' OR LOWER(c.code) LIKE ? ESCAPE '\\' \
-             OR LOWER(i.number) LIKE ? ESCAPE '\\')"
-                .into(),
-        );
-        f.values.extend([
-            pattern.clone().into(),
-            pattern.clone().into(),
-            pattern.into(),
-        ]);
+        let upper = text.to_uppercase();
+        if upper.starts_with("INV") {
+            // INV-202611-00012: the period is in the number.
+            if let Some(p) = upper
+                .get(4..10)
+                .and_then(|c| Period::parse(&format!("{}-{}", &c[..4], &c[4..])).ok())
+            {
+                f.clauses.push("i.period = ?".into());
+                f.values.push(p.to_string().into());
+            }
+            let mut pattern = contains_pattern(&upper);
+            pattern.remove(0);
+            f.clauses.push("i.number LIKE ? ESCAPE '\\'".into());
+            f.values.push(pattern.into());
+        } else if upper.starts_with("PLG-")
+            && upper.len() >= 9
+            && upper[4..].chars().all(|c| c.is_ascii_digit())
+        {
+            // A whole customer code: the unique index finds it.
+            f.clauses
+                .push("i.customer_id IN (SELECT id FROM customers WHERE code = ?)".into());
+            f.values.push(upper.into());
+        } else {
+            let pattern = contains_pattern(text);
+            let op = ilike(backend);
+            f.clauses.push(format!(
+                "i.customer_id IN (SELECT id FROM customers WHERE name {op} ? ESCAPE '\\' \
+                 OR code {op} ? ESCAPE '\\')"
+            ));
+            f.values.extend([pattern.clone().into(), pattern.into()]);
+        }
     }
     Ok(f)
 }
@@ -357,18 +391,20 @@ fn row_view(r: RowData, today: NaiveDate) -> InvoiceRow {
     }
 }
 
+/// ORDER BY for the table; the expressions match the indexes of migration 14 (the status
+/// rank and the total are indexed expressions), ties broken by id.
 fn order_sql(q: &InvoiceQuery) -> String {
     let dir = if q.desc { "DESC" } else { "ASC" };
-    let key = match SortKey::parse(&q.sort) {
-        SortKey::Number => return format!("i.number {dir}"),
-        SortKey::Customer => "c.name",
-        SortKey::DueDate => "i.due_date",
-        SortKey::Total => "(i.amount + i.arrears - i.discount)",
-        SortKey::Status => {
-            "CASE i.status WHEN 'unpaid' THEN 0 WHEN 'partial' THEN 1 WHEN 'paid' THEN 2 ELSE 3 END"
-        }
-    };
-    format!("{key} {dir}, i.number {dir}")
+    match SortKey::parse(&q.sort) {
+        SortKey::Number => format!("i.number {dir}"),
+        SortKey::Customer => format!("c.name {dir}, c.id {dir}, i.id {dir}"),
+        SortKey::DueDate => format!("i.due_date {dir}, i.id {dir}"),
+        SortKey::Total => format!("(i.amount + i.arrears - i.discount) {dir}, i.id {dir}"),
+        SortKey::Status => format!(
+            "(CASE i.status WHEN 'unpaid' THEN 0 WHEN 'partial' THEN 1 WHEN 'paid' THEN 2 \
+             ELSE 3 END) {dir}, i.id {dir}"
+        ),
+    }
 }
 
 const ROW_SELECT: &str = "SELECT i.id, i.number, i.period, i.customer_id, c.code AS customer_code, \
@@ -376,17 +412,13 @@ const ROW_SELECT: &str = "SELECT i.id, i.number, i.period, i.customer_id, c.code
     i.amount, i.arrears, i.discount, i.paid, i.status \
     FROM invoices i JOIN customers c ON c.id = i.customer_id";
 
-/// Counts by status for the filters other than status/overdue.
+/// Counts by status (and overdue) for the filters other than status/overdue: one pass over
+/// the (period, status, due_date, customer_id) index.
 async fn counts(
     db: &impl ConnectionTrait,
     f: &Filter,
     today: NaiveDate,
 ) -> Result<InvoiceCounts, AppError> {
-    let join = if f.needs_customer {
-        " JOIN customers c ON c.id = i.customer_id"
-    } else {
-        ""
-    };
     let mut values = vec![Value::from(today)];
     values.extend(f.values.iter().cloned());
     let rows = db
@@ -395,7 +427,7 @@ async fn counts(
             &format!(
                 "SELECT i.status, COUNT(*) AS n, \
                  CAST(SUM(CASE WHEN i.due_date < ? THEN 1 ELSE 0 END) AS BIGINT) AS late \
-                 FROM invoices i{join}{} GROUP BY i.status",
+                 FROM invoices i{} GROUP BY i.status",
                 where_sql(&f.clauses)
             ),
             values,
@@ -424,12 +456,17 @@ async fn counts(
 }
 
 /// The invoice table: filters, sort, a page of [`PER_PAGE`], counts by status.
+///
+/// Two steps keep deep pages cheap: the page's ids are found on the invoice indexes alone
+/// (with the customers only when sorting by name), then those 50 rows are read with their
+/// customers.
 pub async fn list(
     db: &impl ConnectionTrait,
     q: &InvoiceQuery,
     today: NaiveDate,
 ) -> Result<InvoicePage, AppError> {
-    let base = base_filter(q)?;
+    let backend = db.get_database_backend();
+    let base = base_filter(q, backend)?;
     let counts = counts(db, &base, today).await?;
     let total = match (q.status.trim(), q.overdue) {
         ("" | "open", true) => counts.overdue,
@@ -446,16 +483,28 @@ pub async fn list(
     status_filter(&mut f, q, today)?;
     let page = q.page.max(1);
     let offset = i64::from(page - 1) * i64::from(PER_PAGE);
+    let order = order_sql(q);
+    let ids_sql = if SortKey::parse(&q.sort) == SortKey::Customer {
+        // Customers first: walk the name index and look up each one's invoice, stopping after
+        // a page (SQLite keeps CROSS JOIN's order; PostgreSQL plans it as a plain join).
+        let mut clauses = vec!["c.id = i.customer_id".to_owned()];
+        clauses.extend(f.clauses.iter().cloned());
+        format!(
+            "SELECT i.id FROM customers c CROSS JOIN invoices i{} ORDER BY {order} LIMIT ? OFFSET ?",
+            where_sql(&clauses)
+        )
+    } else {
+        format!(
+            "SELECT i.id FROM invoices i{} ORDER BY {order} LIMIT ? OFFSET ?",
+            where_sql(&f.clauses)
+        )
+    };
     let mut values = f.values;
     values.push(i64::from(PER_PAGE).into());
     values.push(offset.into());
     let rows = RowData::find_by_statement(stmt(
         db,
-        &format!(
-            "{ROW_SELECT}{} ORDER BY {} LIMIT ? OFFSET ?",
-            where_sql(&f.clauses),
-            order_sql(q)
-        ),
+        &format!("{ROW_SELECT} WHERE i.id IN ({ids_sql}) ORDER BY {order}"),
         values,
     ))
     .all(db)
@@ -475,17 +524,12 @@ async fn count_filtered(
     q: &InvoiceQuery,
     today: NaiveDate,
 ) -> Result<u64, AppError> {
-    let mut f = base_filter(q)?;
+    let mut f = base_filter(q, db.get_database_backend())?;
     status_filter(&mut f, q, today)?;
-    let join = if f.needs_customer {
-        " JOIN customers c ON c.id = i.customer_id"
-    } else {
-        ""
-    };
     count(
         db,
         &format!(
-            "SELECT COUNT(*) AS n FROM invoices i{join}{}",
+            "SELECT COUNT(*) AS n FROM invoices i{}",
             where_sql(&f.clauses)
         ),
         f.values,
@@ -499,7 +543,7 @@ pub async fn export(
     q: &InvoiceQuery,
     today: NaiveDate,
 ) -> Result<String, AppError> {
-    let mut f = base_filter(q)?;
+    let mut f = base_filter(q, db.get_database_backend())?;
     status_filter(&mut f, q, today)?;
     let rows = RowData::find_by_statement(stmt(
         db,
@@ -563,6 +607,20 @@ pub async fn export(
     let mut out = String::from("\u{feff}");
     out.push_str(&String::from_utf8(bytes).map_err(|_| AppError::Internal)?);
     Ok(out)
+}
+
+/// Periods that have invoices, newest first (the last three years at most).
+pub async fn periods(db: &impl ConnectionTrait) -> Result<Vec<String>, AppError> {
+    let rows = db
+        .query_all_raw(stmt(
+            db,
+            "SELECT DISTINCT period FROM invoices ORDER BY period DESC LIMIT 36",
+            vec![],
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|r| r.try_get::<String>("", "period").map_err(Into::into))
+        .collect()
 }
 
 /// What the customer owes now on open invoices of periods before `period`.
@@ -712,6 +770,7 @@ pub async fn detail(
         status,
         void_reason: d.void_reason,
         voided_at: d.voided_at,
+        today,
     })
 }
 

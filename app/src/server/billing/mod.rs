@@ -12,7 +12,7 @@ pub mod invoices;
 pub mod packages;
 pub mod payments;
 pub mod sequence;
-mod sql;
+pub mod sql;
 
 #[cfg(test)]
 mod tests;

@@ -332,7 +332,10 @@ async fn arrears_and_allocation_across_three_months_count_nothing_twice() {
         assert_eq!(detail.current_arrears, 90_000);
 
         // Overpaying is refused and changes nothing.
-        let owed = customers::detail(db, c).await.unwrap().owed;
+        let owed = customers::detail(db, c, d("2026-11-06"))
+            .await
+            .unwrap()
+            .owed;
         assert_eq!(owed, 190_000);
         let err = pay(db, c, "190001", "2026-11-06").await.unwrap_err();
         assert!(
@@ -341,7 +344,13 @@ async fn arrears_and_allocation_across_three_months_count_nothing_twice() {
                 .is_some_and(|m| m.contains("Rp 190.000")),
             "{err:?}"
         );
-        assert_eq!(customers::detail(db, c).await.unwrap().owed, 190_000);
+        assert_eq!(
+            customers::detail(db, c, d("2026-11-06"))
+                .await
+                .unwrap()
+                .owed,
+            190_000
+        );
 
         // The rest: October and November paid.
         let r = pay(db, c, "Rp 190.000", "2026-11-06").await.unwrap();
@@ -393,7 +402,13 @@ async fn arrears_and_allocation_across_three_months_count_nothing_twice() {
             .unwrap();
         assert_eq!(invoice_of(db, c, "2026-10").await.status, "partial");
         assert_eq!(invoice_of(db, c, "2026-11").await.status, "unpaid");
-        assert_eq!(customers::detail(db, c).await.unwrap().owed, 190_000);
+        assert_eq!(
+            customers::detail(db, c, d("2026-11-06"))
+                .await
+                .unwrap()
+                .owed,
+            190_000
+        );
         t.cleanup().await;
     }
 }
@@ -1061,6 +1076,35 @@ async fn invoice_table_filters_sorts_pages_and_counts() {
         .await
         .unwrap();
         assert_eq!(csv.lines().count(), 2, "{csv}");
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn migrations_roll_back_to_zero_and_forward_again() {
+    use migration::{Migrator, MigratorTrait};
+    for t in testing::all().await {
+        let db = &t.db;
+        let basic = package(db, "Basic", "100000").await;
+        customer(db, "Rudi", "", Some(basic), 10).await;
+        run(db, "2026-11", "2026-11-01").await;
+        Migrator::down(db, None).await.unwrap();
+        Migrator::up(db, None).await.unwrap();
+        // The schema works again from scratch, invoice indexes included.
+        let basic = package(db, "Basic", "100000").await;
+        customer(db, "Rudi", "", Some(basic), 10).await;
+        assert_eq!(run(db, "2026-11", "2026-11-01").await.created, 1);
+        let page = invoices::list(
+            db,
+            &InvoiceQuery {
+                sort: "status".into(),
+                ..Default::default()
+            },
+            d("2026-11-20"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(page.total, 1);
         t.cleanup().await;
     }
 }
