@@ -68,9 +68,14 @@ export default defineConfig({
     locale: "id-ID",
     timezoneId: "Asia/Jakarta",
   },
-  projects: viewports.map((v) => ({
-    name: v.name,
-    use: { ...devices["Desktop Chrome"], ...v.use, baseURL: `http://127.0.0.1:${v.port}`, launchOptions: chromium },
-  })),
+  // Per viewport: the foundation story first (it runs the first-run setup on the fresh
+  // server), then every other spec, which signs in as the owner it created.
+  projects: viewports.flatMap((v) => {
+    const use = { ...devices["Desktop Chrome"], ...v.use, baseURL: `http://127.0.0.1:${v.port}`, launchOptions: chromium };
+    return [
+      { name: `${v.name}-setup`, testMatch: /foundation\.spec\.ts/, use },
+      { name: v.name, testIgnore: /foundation\.spec\.ts/, dependencies: [`${v.name}-setup`], use },
+    ];
+  }),
   webServer: viewports.map((v) => server(v.port)),
 });

@@ -27,7 +27,10 @@ use pages::{
     login::LoginPage,
     not_found::NotFound,
     packages::PackagesPage,
+    sending::{SendJobPage, SendingPage},
+    settings::SettingsPage,
     setup::SetupPage,
+    templates::TemplatePage,
 };
 
 /// The HTML document around the app.
@@ -88,33 +91,10 @@ pub fn App() -> impl IntoView {
                             />
                         }
                     />
-                    <Route
-                        path=path!("template")
-                        view=|| view! {
-                            <ComingSoon
-                                title="Template"
-                                what="Template pesan tagihan dan pengingat dengan pratinjau langsung."
-                            />
-                        }
-                    />
-                    <Route
-                        path=path!("pengiriman")
-                        view=|| view! {
-                            <ComingSoon
-                                title="Pengiriman"
-                                what="Pekerjaan kirim massal, progres dan laporan per penerima."
-                            />
-                        }
-                    />
-                    <Route
-                        path=path!("pengaturan")
-                        view=|| view! {
-                            <ComingSoon
-                                title="Pengaturan"
-                                what="Data perusahaan, info pembayaran, kebijakan pengiriman dan pengguna."
-                            />
-                        }
-                    />
+                    <Route path=path!("template") view=TemplatePage />
+                    <Route path=path!("pengiriman") view=SendingPage />
+                    <Route path=path!("pengiriman/:id") view=SendJobPage />
+                    <Route path=path!("pengaturan") view=SettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -29,6 +29,11 @@ impl MigrationTrait for Migration {
                     // Messages sent today (local day) for the daily cap.
                     .col(string_len_null("sent_day", 10))
                     .col(integer("sent_today").default(0))
+                    // Gap multiplier after WAHA's rate-overlimit; decays back to 1 as sends succeed.
+                    .col(integer("slowdown").default(1))
+                    // Why sending is held back right now (quiet hours, daily cap) and until when.
+                    .col(string_len_null("hold_reason", 32))
+                    .col(timestamp_with_time_zone_null("hold_until"))
                     .col(timestamp_with_time_zone("updated_at"))
                     .to_owned(),
             )

@@ -21,6 +21,9 @@ impl MigrationTrait for Migration {
             .col(string_len("state", 16))
             .col(string_len_null("pause_reason", 64))
             .col(text_null("pause_detail"))
+            // Resume by itself once the session is WORKING again (false: only the admin resumes,
+            // e.g. after WhatsApp's 463 reach-out lock).
+            .col(boolean("auto_resume").default(true))
             .col(big_integer("delay_ms"))
             .col(big_integer("jitter_ms").default(0))
             .col(integer("total"))

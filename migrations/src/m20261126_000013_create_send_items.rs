@@ -23,6 +23,9 @@ impl MigrationTrait for Migration {
             // pending | sending | sent | failed | unknown | cancelled
             .col(string_len("state", 16))
             .col(integer("attempts").default(0))
+            // Look in the WhatsApp chat before (re)sending: set after a crash or an ambiguous
+            // failure, when the message may already have gone out.
+            .col(boolean("verify_first").default(false))
             .col(timestamp_with_time_zone("next_attempt_at"))
             // Claim: who holds it, until when, and the fencing token that must match to finish.
             .col(string_len_null("claimed_by", 64))

@@ -129,7 +129,7 @@ pub fn is_cross_site(headers: &HeaderMap, state: &AppState) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return false;
     };
-    let Some(origin) = origin.to_str().ok().and_then(reqwest_url) else {
+    let Some(origin) = origin.to_str().ok().and_then(parse_origin) else {
         return true;
     };
     let expected = match &state.config.public_url {
@@ -142,7 +142,7 @@ pub fn is_cross_site(headers: &HeaderMap, state: &AppState) -> bool {
     host_port(&origin) != expected
 }
 
-fn reqwest_url(s: &str) -> Option<url::Url> {
+fn parse_origin(s: &str) -> Option<url::Url> {
     url::Url::parse(s).ok().filter(|u| u.has_host())
 }
 

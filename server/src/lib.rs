@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         // CSV downloads; behind the session guard like every non-public path.
         .route("/ekspor/pelanggan.csv", get(export_customers))
         .route("/ekspor/tagihan.csv", get(export_invoices))
+        .route("/pengiriman/{id}/laporan.csv", get(report_csv))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -165,6 +166,35 @@ fn error_status(e: app::error::AppError) -> Response {
     (status, e.to_string()).into_response()
 }
 
+/// The per-recipient report of a send job, as a CSV download (behind the sign-in guard).
+async fn report_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i32>,
+) -> axum::response::Response {
+    match app::server::sending::report_csv(&state.db, state.config.timezone, id).await {
+        Ok(body) => (
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "text/csv; charset=utf-8".to_owned(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"laporan-pengiriman-{id}.csv\""),
+                ),
+            ],
+            // A BOM so spreadsheet programs read the UTF-8 names correctly.
+            format!("\u{feff}{body}"),
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.to_string(),
+        )
+            .into_response(),
+    }
+}
+
 /// Periodic cleanup: expired sessions, idle rate-limit buckets.
 pub fn spawn_housekeeping(
     state: &AppState,
@@ -203,6 +233,16 @@ pub async fn serve_on(
 ) -> std::io::Result<()> {
     let housekeeping = spawn_housekeeping(&state, stop.clone());
     let db: DatabaseConnection = state.db.clone();
+    // The sending engine runs inside the server: closing a browser tab changes nothing.
+    let engine = state.channel.clone().map(|channel| {
+        app::server::engine::spawn(
+            db.clone(),
+            channel,
+            state.config.engine(),
+            state.engine.clone(),
+            stop.clone(),
+        )
+    });
     let app = router(state);
     let shutdown = stop.clone();
     axum::serve(
@@ -212,6 +252,15 @@ pub async fn serve_on(
     .with_graceful_shutdown(async move { shutdown.cancelled().await })
     .await?;
     stop.cancel();
+    if let Some(engine) = engine {
+        // The engine finishes or releases the message in flight (bounded by its grace period).
+        if tokio::time::timeout(Duration::from_secs(15), engine)
+            .await
+            .is_err()
+        {
+            tracing::warn!("sending engine did not stop in time");
+        }
+    }
     let _ = housekeeping.await;
     let _ = db.close().await;
     Ok(())

@@ -65,7 +65,10 @@ enum Command {
 async fn main() -> ExitCode {
     // `.env` is a convenience for development; real deployments set the environment.
     let _ = dotenvy::dotenv();
+    // Logs go to stderr; stdout carries only what the operator reads (the URL, results).
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,tower_sessions=warn".into()),

@@ -6,3 +6,6 @@ pub mod customers;
 pub mod dashboard;
 pub mod invoices;
 pub mod packages;
+pub mod sending;
+pub mod settings;
+pub mod templates;

@@ -1,7 +1,11 @@
 //! The signed-in frame: top bar, navigation (a drawer on phones), content.
 
 use crate::{
-    api::auth::{Logout, me},
+    api::{
+        auth::{Logout, me},
+        sending::active_jobs,
+    },
+    components::poll::use_tick,
     error::AppError,
 };
 use leptos::prelude::*;
@@ -27,6 +31,8 @@ pub fn Layout() -> impl IntoView {
     let user = Resource::new(|| (), |_| me());
     let logout = ServerAction::<Logout>::new();
     let (open, set_open) = signal(false);
+    let tick = use_tick(5000);
+    let active = Resource::new(move || tick.get(), |_| active_jobs());
 
     // A session that ended while the page was open sends the admin back to the login page.
     let navigate = use_navigate();
@@ -52,6 +58,32 @@ pub fn Layout() -> impl IntoView {
                 <a class="brand" href="/">
                     "Tagih"
                 </a>
+                <Transition fallback=|| ()>
+                    {move || {
+                        active.get()
+                            .and_then(Result::ok)
+                            .filter(|a| a.jobs > 0)
+                            .map(|a| {
+                                let title = if a.paused > 0 {
+                                    format!("{} pengiriman berjalan, {} dijeda", a.jobs, a.paused)
+                                } else {
+                                    format!("{} pengiriman berjalan", a.jobs)
+                                };
+                                view! {
+                                    <a
+                                        class="jobs-indicator"
+                                        class:paused={a.paused > 0}
+                                        href="/pengiriman"
+                                        title=title.clone()
+                                        aria-label=title
+                                    >
+                                        <span class="spinner" aria-hidden="true"></span>
+                                        {format!("{}/{}", a.finished, a.total)}
+                                    </a>
+                                }
+                            })
+                    }}
+                </Transition>
                 <div class="topbar-user">
                     <Suspense fallback=|| ()>
                         {move || {

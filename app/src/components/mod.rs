@@ -4,3 +4,6 @@ pub mod billing;
 pub mod form;
 pub mod layout;
 pub mod payment;
+pub mod poll;
+pub mod progress;
+pub mod wa_preview;

@@ -2,6 +2,9 @@
 
 pub mod account;
 pub mod billing;
+pub mod company;
 pub mod dates;
+pub mod messages;
 pub mod money;
 pub mod phone;
+pub mod sending;

@@ -120,7 +120,7 @@ pub fn CustomersPage() -> impl IntoView {
                                 ("page", if p > 1 { p.to_string() } else { String::new() }),
                             ]));
                             view! {
-                                <div class="card card-flush">
+                                <div class="table-card">
                                     <table class="table">
                                         <thead>
                                             <tr>
@@ -209,7 +209,7 @@ pub fn CustomerEditPage() -> impl IntoView {
                     <A href="/pelanggan" attr:class="btn btn-ghost">"‹ Daftar pelanggan"</A>
                 </div>
             </header>
-            <Show when=move || saved() && save.value().with(|v| v.is_none())>
+            <Show when=move || saved() && !save.value().with(|v| matches!(v, Some(Err(_))))>
                 <div class="alert alert-ok" role="status">"Data pelanggan disimpan."</div>
             </Show>
             <Show when=move || notice.get().is_some()>

@@ -44,9 +44,9 @@ pub fn DashboardPage() -> impl IntoView {
                                 <A href="/tagihan" attr:class="stat card stat-wide" attr:data-stat="this-period">
                                     <span class="stat-label">{format!("Tagihan {}", n.period_label)}</span>
                                     <span class="stat-value money" data-stat="billed">{rupiah(n.billed)}</span>
-                                    <span class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100"
+                                    <span class="meter" role="progressbar" aria-valuemin="0" aria-valuemax="100"
                                         aria-valuenow=pct.to_string() aria-label="Sudah dibayar">
-                                        <span class="progress-bar" style=format!("width: {pct}%")></span>
+                                        <span class="meter-bar" style=format!("width: {pct}%")></span>
                                     </span>
                                     <span class="stat-split">
                                         <span>"Dibayar " <strong class="money" data-stat="paid">{rupiah(n.paid)}</strong></span>

@@ -209,7 +209,7 @@ pub fn InvoicesPage() -> impl IntoView {
                                 }.into_any()
                             } else {
                                 view! {
-                                    <div class="card card-flush">
+                                    <div class="table-card">
                                         <table class="table invoice-table">
                                             <thead>
                                                 <tr>

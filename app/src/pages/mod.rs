@@ -7,4 +7,7 @@ pub mod invoices;
 pub mod login;
 pub mod not_found;
 pub mod packages;
+pub mod sending;
+pub mod settings;
 pub mod setup;
+pub mod templates;

@@ -105,7 +105,7 @@ pub fn PackagesPage() -> impl IntoView {
                         }
                     }}
                 </div>
-                <div class="card card-flush">
+                <div class="table-card">
                     <Transition fallback=|| view! { <p class="muted pad">"Memuat…"</p> }>
                         {move || {
                             packages.get().map(|r| match r {

@@ -51,6 +51,10 @@ pub struct Config {
     pub login_burst: u32,
     /// `TAGIH_LOGIN_REFILL_SECS`: seconds for one more attempt to become available. Default 60.
     pub login_refill: Duration,
+    /// `TAGIH_SEND_LEASE_MS`: how long an instance holds a WhatsApp session's send slot without
+    /// renewing it; a crashed instance's work is taken over after about this long. Default
+    /// 30000. Tests and demos use small values.
+    pub send_lease: Duration,
 }
 
 /// A configuration problem, worded for the person starting Tagih.
@@ -148,6 +152,14 @@ impl Config {
             86_400,
         )?;
 
+        let send_lease = parse_num(
+            "TAGIH_SEND_LEASE_MS",
+            var("TAGIH_SEND_LEASE_MS"),
+            30_000,
+            100,
+            600_000,
+        )?;
+
         Ok(Config {
             database_url,
             bind,
@@ -160,6 +172,7 @@ impl Config {
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
             login_burst,
             login_refill: Duration::from_secs(refill.into()),
+            send_lease: Duration::from_millis(send_lease.into()),
         })
     }
 
@@ -168,6 +181,11 @@ impl Config {
         self.public_url
             .as_ref()
             .is_some_and(|u| u.scheme() == "https")
+    }
+
+    /// The sending engine's settings derived from this configuration.
+    pub fn engine(&self) -> super::engine::EngineConfig {
+        super::engine::EngineConfig::new(self.timezone).with_lease(self.send_lease)
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -5,8 +5,12 @@ pub mod billing;
 pub mod config;
 pub mod ctx;
 pub mod db;
+pub mod engine;
 pub mod entity;
+pub mod messages;
 pub mod net;
+pub mod sending;
+pub mod settings;
 pub mod state;
 pub mod testing;
 

@@ -1,6 +1,10 @@
 //! The one state every axum handler and server function reaches.
 
-use super::{Config, auth::limiter::LoginLimiter};
+use super::{
+    Config,
+    auth::limiter::LoginLimiter,
+    engine::{Channel, EngineHandle},
+};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -15,6 +19,10 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Wakes the sending engine when work is queued or changed.
+    pub engine: EngineHandle,
+    /// The WhatsApp side the engine sends through; `None` until WAHA is configured.
+    pub channel: Option<Arc<dyn Channel>>,
     /// Cached "an owner exists"; it only ever turns true, so a stale `false` is re-checked.
     setup_done: Arc<AtomicBool>,
 }
@@ -27,6 +35,8 @@ impl AppState {
             db,
             config: Arc::new(config),
             login_limiter,
+            engine: EngineHandle::default(),
+            channel: None,
             setup_done: Arc::new(AtomicBool::new(false)),
         }
     }

@@ -1,0 +1,98 @@
+//! Template: edit the message texts, preview them against a real invoice, save or reset.
+
+use crate::{domain::messages::TemplateKind, error::AppError};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateView {
+    pub kind: TemplateKind,
+    pub body: String,
+    /// The admin's own text (false: the built-in default).
+    pub custom: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    pub text: String,
+    pub chars: usize,
+    /// What the preview was rendered with (an invoice number, or "contoh").
+    pub source: String,
+}
+
+#[cfg(feature = "ssr")]
+fn body_error(e: crate::server::messages::template::TemplateError) -> AppError {
+    AppError::field("body", e.to_string())
+}
+
+#[server(endpoint = "templates/get")]
+pub async fn get_template(kind: TemplateKind) -> Result<TemplateView, AppError> {
+    use crate::server::{ctx, messages::templates};
+    ctx::respond(async move {
+        ctx::current_user()?;
+        let (body, custom) = templates::body(&ctx::state()?.db, kind).await?;
+        Ok(TemplateView { kind, body, custom })
+    })
+    .await
+}
+
+/// Renders `body` as the customer would receive it: with the invoice's values when one is
+/// chosen, with sample values otherwise.
+#[server(endpoint = "templates/preview", input = server_fn::codec::Json)]
+pub async fn preview_template(
+    kind: TemplateKind,
+    body: String,
+    invoice_id: Option<i32>,
+) -> Result<Preview, AppError> {
+    use crate::server::{ctx, messages::template};
+    ctx::respond(async move {
+        ctx::current_user()?;
+        let state = ctx::state()?;
+        let (vars, source) =
+            crate::server::messages::vars::for_preview(&state, kind, invoice_id).await?;
+        template::validate(kind, &body).map_err(body_error)?;
+        let text = template::render(&body, &vars).map_err(body_error)?;
+        Ok(Preview {
+            chars: crate::domain::messages::char_count(&text),
+            text,
+            source,
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "templates/save", input = server_fn::codec::Json)]
+pub async fn save_template(kind: TemplateKind, body: String) -> Result<TemplateView, AppError> {
+    use crate::server::{ctx, messages::templates};
+    ctx::respond(async move {
+        let user = ctx::current_user()?;
+        let db = &ctx::state()?.db;
+        templates::save(db, kind, &body, Some(user.id))
+            .await
+            .map_err(|e| match e {
+                templates::SaveError::Template(t) => body_error(t),
+                templates::SaveError::Db(d) => d.into(),
+            })?;
+        tracing::info!(user = %user.username, kind = kind.code(), "template saved");
+        let (body, custom) = templates::body(db, kind).await?;
+        Ok(TemplateView { kind, body, custom })
+    })
+    .await
+}
+
+#[server(endpoint = "templates/reset")]
+pub async fn reset_template(kind: TemplateKind) -> Result<TemplateView, AppError> {
+    use crate::server::{ctx, messages::templates};
+    ctx::respond(async move {
+        let user = ctx::current_user()?;
+        let db = &ctx::state()?.db;
+        templates::reset(db, kind).await?;
+        tracing::info!(user = %user.username, kind = kind.code(), "template reset to default");
+        Ok(TemplateView {
+            kind,
+            body: kind.default_body().to_owned(),
+            custom: false,
+        })
+    })
+    .await
+}

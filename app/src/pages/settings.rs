@@ -1,0 +1,340 @@
+//! Pengaturan: the ISP's details and payment info (used by every message), and the sending
+//! policy (quiet hours, daily cap).
+
+use crate::{
+    api::settings::{PolicyForm, SaveCompany, SavePolicy, get_company, get_policy},
+    components::form::{FormAlert, field_error, form_error},
+    domain::company::{Account, CompanySettings},
+    error::AppError,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let company = Resource::new(|| (), |_| get_company());
+    let policy = Resource::new(|| (), |_| get_policy());
+    view! {
+        <Title text="Pengaturan" />
+        <section class="page">
+            <header class="page-header">
+                <h1>"Pengaturan"</h1>
+                <p class="page-sub">"Data usaha dan cara pembayaran tampil di setiap pesan WhatsApp."</p>
+            </header>
+            <Suspense fallback=|| view! { <p class="muted">"Memuat…"</p> }>
+                {move || {
+                    company.get()
+                        .map(|r| match r {
+                            Ok(c) => view! { <CompanyForm initial=c /> }.into_any(),
+                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                        })
+                }}
+            </Suspense>
+            <Suspense fallback=|| ()>
+                {move || {
+                    policy.get()
+                        .map(|r| match r {
+                            Ok(p) => view! { <PolicySection initial=p /> }.into_any(),
+                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Row {
+    key: u32,
+    provider: RwSignal<String>,
+    number: RwSignal<String>,
+    holder: RwSignal<String>,
+}
+
+fn rows(accounts: Vec<Account>, next: &mut u32) -> Vec<Row> {
+    accounts
+        .into_iter()
+        .map(|a| {
+            *next += 1;
+            Row {
+                key: *next,
+                provider: RwSignal::new(a.provider),
+                number: RwSignal::new(a.number),
+                holder: RwSignal::new(a.holder),
+            }
+        })
+        .collect()
+}
+
+fn collect(rows: &[Row]) -> Vec<Account> {
+    rows.iter()
+        .map(|r| Account {
+            provider: r.provider.get_untracked(),
+            number: r.number.get_untracked(),
+            holder: r.holder.get_untracked(),
+        })
+        .collect()
+}
+
+#[component]
+fn CompanyForm(initial: CompanySettings) -> impl IntoView {
+    let save = ServerAction::<SaveCompany>::new();
+    let value = save.value();
+    let name = RwSignal::new(initial.name);
+    let address = RwSignal::new(initial.address);
+    let cs = RwSignal::new(initial.cs_contact);
+    let in_person = RwSignal::new(initial.pay_in_person);
+    let counter = StoredValue::new(0u32);
+    let mut next = 0;
+    let banks = RwSignal::new(rows(initial.banks, &mut next));
+    let ewallets = RwSignal::new(rows(initial.ewallets, &mut next));
+    counter.set_value(next);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SaveCompany {
+            company: CompanySettings {
+                name: name.get_untracked(),
+                address: address.get_untracked(),
+                cs_contact: cs.get_untracked(),
+                banks: collect(&banks.get_untracked()),
+                ewallets: collect(&ewallets.get_untracked()),
+                pay_in_person: in_person.get_untracked(),
+            },
+        });
+    };
+    let saved = move || matches!(value.get(), Some(Ok(_)));
+
+    view! {
+        <form class="card form settings-form" on:submit=submit novalidate>
+            <h2>"Data usaha"</h2>
+            <FormAlert error=form_error(value) />
+            <TextField label="Nama usaha" name="name" value=name error=field_error(value, "name") />
+            <TextField label="Alamat" name="address" value=address error=field_error(value, "address") />
+            <TextField
+                label="Kontak layanan pelanggan"
+                name="cs_contact"
+                value=cs
+                hint="Mis. 0812-0000-1111 (Admin Rina)"
+                error=field_error(value, "cs_contact")
+            />
+            <h2>"Cara pembayaran"</h2>
+            <AccountList title="Rekening bank" list="banks" rows=banks counter value provider_label="Bank" />
+            <AccountList title="E-wallet" list="ewallets" rows=ewallets counter value provider_label="E-wallet" />
+            <TextField
+                label="Bayar langsung"
+                name="pay_in_person"
+                value=in_person
+                hint="Mis. Kantor Jl. Melati 5, setiap hari 08.00–17.00"
+                error=field_error(value, "pay_in_person")
+            />
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { "Menyimpan…" } else { "Simpan data usaha" }}
+                </button>
+                <Show when=saved>
+                    <span class="saved" role="status">"Tersimpan."</span>
+                </Show>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn TextField(
+    #[prop(into)] label: String,
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-err");
+    view! {
+        <div class="field" class:has-error=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=err_id.clone()
+            />
+            {hint.map(|h| view! { <p class="field-hint">{h}</p> })}
+            <p class="field-error" id=err_id aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn AccountList<S>(
+    title: &'static str,
+    list: &'static str,
+    provider_label: &'static str,
+    rows: RwSignal<Vec<Row>>,
+    counter: StoredValue<u32>,
+    value: S,
+) -> impl IntoView
+where
+    S: With<Value = Option<Result<CompanySettings, AppError>>> + Copy + Send + Sync + 'static,
+{
+    let add = move |_| {
+        let key = counter.get_value() + 1;
+        counter.set_value(key);
+        rows.update(|r| {
+            r.push(Row {
+                key,
+                provider: RwSignal::new(String::new()),
+                number: RwSignal::new(String::new()),
+                holder: RwSignal::new(String::new()),
+            })
+        });
+    };
+    view! {
+        <fieldset class="accounts">
+            <legend>{title}</legend>
+            <Show when=move || rows.with(Vec::is_empty)>
+                <p class="muted">"Belum ada."</p>
+            </Show>
+            <For
+                each=move || rows.get().into_iter().enumerate()
+                key=|(_, r)| r.key
+                children=move |(i, r)| {
+                    let err = move |f: &'static str| {
+                        Signal::derive(move || {
+                            value.with(|v| match v {
+                                Some(Err(AppError::Validation(e))) => {
+                                    e.get(&format!("{list}.{i}.{f}")).map(str::to_owned)
+                                }
+                                _ => None,
+                            })
+                        })
+                    };
+                    let (pe, ne, he) = (err("provider"), err("number"), err("holder"));
+                    view! {
+                        <div class="account-row">
+                            <AccountInput label=provider_label value=r.provider error=pe />
+                            <AccountInput label="Nomor" value=r.number error=ne />
+                            <AccountInput label="Atas nama" value=r.holder error=he />
+                            <button
+                                type="button"
+                                class="btn btn-ghost btn-small"
+                                aria-label=format!("Hapus {title} {}", i + 1)
+                                on:click=move |_| rows.update(|v| v.retain(|x| x.key != r.key))
+                            >
+                                "Hapus"
+                            </button>
+                        </div>
+                    }
+                }
+            />
+            <button type="button" class="btn btn-ghost btn-small" on:click=add>
+                {format!("+ Tambah {}", title.to_lowercase())}
+            </button>
+        </fieldset>
+    }
+}
+
+#[component]
+fn AccountInput(
+    label: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <label class="field" class:has-error=move || error.with(Option::is_some)>
+            <span>{label}</span>
+            <input
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+            />
+            <span class="field-error">{move || error.get()}</span>
+        </label>
+    }
+}
+
+#[component]
+fn PolicySection(initial: PolicyForm) -> impl IntoView {
+    let save = ServerAction::<SavePolicy>::new();
+    let value = save.value();
+    let enabled = RwSignal::new(initial.quiet_enabled);
+    let start = RwSignal::new(initial.quiet_start);
+    let end = RwSignal::new(initial.quiet_end);
+    let cap = RwSignal::new(initial.daily_cap);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SavePolicy {
+            form: PolicyForm {
+                quiet_enabled: enabled.get_untracked(),
+                quiet_start: start.get_untracked(),
+                quiet_end: end.get_untracked(),
+                daily_cap: cap.get_untracked(),
+            },
+        });
+    };
+    view! {
+        <form class="card form settings-form" on:submit=submit novalidate>
+            <h2>"Kebijakan pengiriman"</h2>
+            <p class="muted">
+                "WhatsApp dapat memblokir nomor yang mengirim terlalu banyak pesan terlalu cepat. "
+                "Jam tenang dan batas harian berlaku untuk semua pengiriman; pesan yang tertahan dikirim otomatis setelahnya."
+            </p>
+            <FormAlert error=form_error(value) />
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name="quiet_enabled"
+                    prop:checked=move || enabled.get()
+                    on:change=move |ev| enabled.set(event_target_checked(&ev))
+                />
+                " Jangan kirim pada jam tenang"
+            </label>
+            <div class="field-row">
+                <TimeField label="Mulai" name="quiet_start" value=start error=field_error(value, "quiet_start") />
+                <TimeField label="Selesai" name="quiet_end" value=end error=field_error(value, "quiet_end") />
+            </div>
+            <TextField
+                label="Batas pesan per hari"
+                name="daily_cap"
+                value=cap
+                hint="Kosongkan jika tanpa batas."
+                error=field_error(value, "daily_cap")
+            />
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
+                    "Simpan kebijakan"
+                </button>
+                <Show when=move || matches!(value.get(), Some(Ok(_)))>
+                    <span class="saved" role="status">"Tersimpan."</span>
+                </Show>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn TimeField(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    view! {
+        <div class="field" class:has-error=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                type="time"
+                name=name
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <p class="field-error">{move || error.get()}</p>
+        </div>
+    }
+}

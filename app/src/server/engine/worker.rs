@@ -1,0 +1,554 @@
+//! One worker per WhatsApp session: hold the send slot, respect pacing and holds, claim the
+//! next item, deliver it, record the outcome.
+
+use super::{
+    EngineConfig,
+    channel::{Channel, Failure, FailureKind},
+    outbox::{self, state},
+    policy,
+};
+use crate::domain::sending::{MAX_ATTEMPTS, Pacing, backoff, day_key};
+use chrono::{DateTime, TimeZone, Utc};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbErr,
+    sea_query::{Alias, Expr, Query},
+};
+use std::{sync::Arc, time::Duration};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+pub(super) struct Ctx {
+    pub db: DatabaseConnection,
+    pub channel: Arc<dyn Channel>,
+    pub config: EngineConfig,
+    pub wake: Arc<Notify>,
+}
+
+/// What a delivery attempt did to the session's pace.
+enum Paced {
+    /// Nothing went out: the next item may follow at once.
+    Untouched,
+    /// A request reached WAHA: space the next one.
+    Spaced { sent: bool },
+    /// WAHA said rate-overlimit: back off and slow down.
+    RateLimited,
+}
+
+pub(super) async fn run_session(ctx: Arc<Ctx>, name: String, stop: CancellationToken) {
+    tracing::debug!(session = %name, "send worker started");
+    let mut last_status_check: Option<std::time::Instant> = None;
+    loop {
+        if stop.is_cancelled() {
+            break;
+        }
+        match step(&ctx, &name, &stop, &mut last_status_check).await {
+            Ok(Step::Continue) => {}
+            Ok(Step::Wait(d)) => wait(&ctx, &stop, d).await,
+            Ok(Step::Exit) => break,
+            Err(e) => {
+                tracing::warn!(session = %name, error = %e, "send worker: database error");
+                wait(&ctx, &stop, ctx.config.poll.max(Duration::from_millis(500))).await;
+            }
+        }
+    }
+    let _ = outbox::release_session(&ctx.db, &name, &ctx.config.instance_id).await;
+    tracing::debug!(session = %name, "send worker stopped");
+}
+
+enum Step {
+    Continue,
+    Wait(Duration),
+    Exit,
+}
+
+async fn wait(ctx: &Ctx, stop: &CancellationToken, d: Duration) {
+    tokio::select! {
+        _ = stop.cancelled() => {},
+        _ = ctx.wake.notified() => {},
+        _ = tokio::time::sleep(d) => {},
+    }
+}
+
+fn until(now: DateTime<Utc>, t: DateTime<Utc>) -> Duration {
+    (t - now).to_std().unwrap_or(Duration::ZERO)
+}
+
+async fn step(
+    ctx: &Ctx,
+    name: &str,
+    stop: &CancellationToken,
+    last_status_check: &mut Option<std::time::Instant>,
+) -> Result<Step, DbErr> {
+    let db = &ctx.db;
+    let cfg = &ctx.config;
+    let me = cfg.instance_id.as_str();
+    let now = Utc::now();
+
+    if outbox::acquire_session(db, name, me, cfg.session_lease, now)
+        .await?
+        .is_none()
+    {
+        // Another instance sends for this session; be ready to take over if it dies.
+        return Ok(Step::Wait(cfg.session_lease / 3));
+    }
+    let recovered = outbox::recover_stale(db, name, now).await?;
+    if recovered > 0 {
+        tracing::warn!(session = %name, items = recovered, "recovered items whose sender stopped mid-send; they are checked in the chat before any resend");
+    }
+    outbox::finish_jobs(db, name, now).await?;
+
+    // Jobs paused for the channel resume once WhatsApp works again.
+    if outbox::auto_paused(db, name).await? > 0
+        && last_status_check.is_none_or(|t| t.elapsed() >= cfg.status_poll)
+    {
+        *last_status_check = Some(std::time::Instant::now());
+        if let Ok(status) = ctx.channel.status(name).await {
+            outbox::set_status(db, name, &status, now).await?;
+            if status == "WORKING" {
+                let n = outbox::resume_auto(db, name, now).await?;
+                tracing::info!(session = %name, jobs = n, "session WORKING again: paused jobs resume");
+                return Ok(Step::Continue);
+            }
+        }
+    }
+
+    let Some((item, job)) = outbox::next_due(db, name, now).await? else {
+        if !outbox::sessions_with_work(db)
+            .await?
+            .iter()
+            .any(|s| s == name)
+        {
+            return Ok(Step::Exit);
+        }
+        let wait = match outbox::next_retry_at(db, name).await? {
+            Some(t) => until(now, t).min(cfg.session_lease / 3),
+            None => cfg.poll.max(cfg.status_poll.min(cfg.session_lease / 3)),
+        };
+        return Ok(Step::Wait(wait.max(Duration::from_millis(10))));
+    };
+
+    // Quiet hours and the daily cap hold everything back.
+    let session = outbox::session_row(db, name)
+        .await?
+        .unwrap_or_else(|| unreachable_row(name));
+    let tz = cfg.timezone;
+    let local = now.with_timezone(&tz).naive_local();
+    let today = day_key(local.date());
+    let sent_today = if session.sent_day.as_deref() == Some(today.as_str()) {
+        session.sent_today
+    } else {
+        0
+    };
+    let policy = policy::load(db).await?;
+    if let Some((hold, until_local)) = policy.hold(local, u32::try_from(sent_today).unwrap_or(0)) {
+        let until_utc = tz
+            .from_local_datetime(&until_local)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now + chrono::Duration::minutes(1));
+        if session.hold_reason.as_deref() != Some(hold.code())
+            || session.hold_until != Some(until_utc)
+        {
+            outbox::set_hold(db, name, Some((hold, until_utc))).await?;
+            tracing::info!(session = %name, reason = hold.code(), until = %until_utc, "sending held");
+        }
+        return Ok(Step::Wait(until(now, until_utc).min(cfg.session_lease / 3)));
+    }
+    if session.hold_reason.is_some() {
+        outbox::set_hold(db, name, None).await?;
+    }
+
+    // Pacing: the next send waits for the gap the previous one set, on whichever instance.
+    if let Some(next) = session.next_send_at
+        && next > now
+    {
+        return Ok(Step::Wait(until(now, next).min(cfg.session_lease / 3)));
+    }
+
+    let Some(fence) = outbox::claim(db, item.id, me, cfg.item_lease, now).await? else {
+        return Ok(Step::Continue);
+    };
+    // Renew the slot right before sending: if it was lost meanwhile, give the item back.
+    if outbox::acquire_session(db, name, me, cfg.session_lease, Utc::now())
+        .await?
+        .is_none()
+    {
+        outbox::requeue(
+            db,
+            item.id,
+            fence,
+            now,
+            false,
+            item.verify_first,
+            None,
+            Utc::now(),
+        )
+        .await?;
+        return Ok(Step::Continue);
+    }
+
+    let pacing = Pacing {
+        delay_ms: job.delay_ms,
+        jitter_ms: job.jitter_ms,
+    };
+    let attempt = item.attempts + 1;
+    let paced = deliver(ctx, name, &item, fence, attempt, stop).await?;
+
+    let done = Utc::now();
+    let slowdown = session.slowdown.max(1);
+    let (next_send_at, sent_today, slowdown) = match paced {
+        Paced::Untouched => return Ok(Step::Continue),
+        Paced::Spaced { sent } => (
+            done + pacing.gap(rand::random::<f64>(), slowdown),
+            sent_today + i32::from(sent),
+            if sent {
+                (slowdown - 1).max(1)
+            } else {
+                slowdown
+            },
+        ),
+        Paced::RateLimited => {
+            let slower = (slowdown * 2).min(16);
+            let pause = chrono::Duration::from_std(cfg.rate_limit_pause).unwrap_or_default();
+            (
+                done + pause.max(pacing.gap(1.0, slower)),
+                sent_today,
+                slower,
+            )
+        }
+    };
+    outbox::record_pacing(
+        db,
+        name,
+        me,
+        next_send_at,
+        &today,
+        sent_today,
+        slowdown,
+        done,
+    )
+    .await?;
+    outbox::finish_jobs(db, name, done).await?;
+    Ok(Step::Continue)
+}
+
+fn unreachable_row(name: &str) -> crate::server::entity::wa_sessions::Model {
+    // acquire_session created the row; a missing one means it was deleted under us.
+    crate::server::entity::wa_sessions::Model {
+        name: name.to_owned(),
+        status: None,
+        status_at: None,
+        me_id: None,
+        me_name: None,
+        next_send_at: None,
+        lease_owner: None,
+        lease_until: None,
+        fence: 0,
+        sent_day: None,
+        sent_today: 0,
+        slowdown: 1,
+        hold_reason: None,
+        hold_until: None,
+        updated_at: Utc::now(),
+    }
+}
+
+/// One attempt at one claimed item; records its outcome (fenced) and says how it paced.
+async fn deliver(
+    ctx: &Ctx,
+    name: &str,
+    item: &crate::server::entity::send_items::Model,
+    fence: i64,
+    attempt: i32,
+    stop: &CancellationToken,
+) -> Result<Paced, DbErr> {
+    let db = &ctx.db;
+
+    // 1. A message that may already have gone out is looked for in the chat first.
+    if item.verify_first {
+        match ctx.channel.recent_outgoing(name, &item.chat_id, 50).await {
+            Ok(messages) => {
+                let since = item.created_at.timestamp() - 60;
+                if let Some(m) = messages
+                    .iter()
+                    .find(|m| m.body == item.body && m.timestamp >= since)
+                {
+                    outbox::mark_sent(db, item.id, fence, &m.id, Utc::now()).await?;
+                    tracing::info!(
+                        item = item.id,
+                        "found in the chat after an interrupted send: not sent again"
+                    );
+                    return Ok(Paced::Untouched);
+                }
+            }
+            Err(f) => {
+                if attempt >= 3 {
+                    outbox::finish_unsent(
+                        db,
+                        item.id,
+                        fence,
+                        state::UNKNOWN,
+                        "verify_failed",
+                        &format!(
+                            "Pengiriman terputus dan riwayat chat tidak dapat diperiksa ({}). Periksa chat pelanggan, lalu kirim ulang atau batalkan.",
+                            f.message
+                        ),
+                        Utc::now(),
+                    )
+                    .await?;
+                    return Ok(Paced::Untouched);
+                }
+                return on_failure(ctx, name, item, fence, attempt, f, true).await;
+            }
+        }
+    }
+
+    // 2. Before the first message to a number, ask WhatsApp whether it exists.
+    let chat_id = match recipient_chat(ctx, name, item).await {
+        Ok(Some(chat)) => chat,
+        Ok(None) => {
+            outbox::finish_unsent(
+                db,
+                item.id,
+                fence,
+                state::FAILED,
+                "not_on_whatsapp",
+                "Nomor ini tidak terdaftar di WhatsApp.",
+                Utc::now(),
+            )
+            .await?;
+            return Ok(Paced::Untouched);
+        }
+        Err(RecipientError::Db(e)) => return Err(e),
+        Err(RecipientError::Channel(f)) => {
+            return on_failure(ctx, name, item, fence, attempt, f, item.verify_first).await;
+        }
+    };
+    if chat_id != item.chat_id {
+        set_chat_id(db, item.id, fence, &chat_id).await?;
+    }
+
+    // 3. Send, keeping the claim alive; on shutdown give the send a short grace, then release.
+    let send = ctx.channel.send_text(name, &chat_id, &item.body);
+    tokio::pin!(send);
+    let mut heartbeat = tokio::time::interval(ctx.config.item_lease / 3);
+    heartbeat.tick().await;
+    let result = loop {
+        tokio::select! {
+            r = &mut send => break Some(r),
+            _ = heartbeat.tick() => {
+                outbox::extend_claim(db, item.id, fence, ctx.config.item_lease, Utc::now()).await?;
+            }
+            _ = stop.cancelled() => {
+                match tokio::time::timeout(ctx.config.shutdown_grace, &mut send).await {
+                    Ok(r) => break Some(r),
+                    Err(_) => break None,
+                }
+            }
+        }
+    };
+    let Some(result) = result else {
+        // Shutting down mid-send: it may or may not have gone out; check before resending.
+        outbox::requeue(
+            db,
+            item.id,
+            fence,
+            Utc::now(),
+            false,
+            true,
+            None,
+            Utc::now(),
+        )
+        .await?;
+        return Ok(Paced::Spaced { sent: false });
+    };
+    match result {
+        Ok(id) => {
+            outbox::mark_sent(db, item.id, fence, &id, Utc::now()).await?;
+            Ok(Paced::Spaced { sent: true })
+        }
+        Err(f) => on_failure(ctx, name, item, fence, attempt, f, item.verify_first).await,
+    }
+}
+
+/// Records a classified failure.
+async fn on_failure(
+    ctx: &Ctx,
+    name: &str,
+    item: &crate::server::entity::send_items::Model,
+    fence: i64,
+    attempt: i32,
+    f: Failure,
+    was_verifying: bool,
+) -> Result<Paced, DbErr> {
+    let db = &ctx.db;
+    let now = Utc::now();
+    match f.kind {
+        FailureKind::Transient { maybe_sent } => {
+            let verify = maybe_sent || was_verifying;
+            if attempt >= MAX_ATTEMPTS {
+                let (final_state, message) = if verify {
+                    (
+                        state::UNKNOWN,
+                        format!(
+                            "Tidak dapat dipastikan terkirim setelah {attempt} percobaan ({}). Periksa chat pelanggan, lalu kirim ulang atau batalkan.",
+                            f.message
+                        ),
+                    )
+                } else {
+                    (
+                        state::FAILED,
+                        format!("Gagal setelah {attempt} percobaan: {}", f.message),
+                    )
+                };
+                outbox::finish_unsent(db, item.id, fence, final_state, &f.code, &message, now)
+                    .await?;
+            } else {
+                let wait = backoff(attempt, rand::random::<f64>());
+                let scaled = (wait.num_milliseconds() as f64 * ctx.config.retry_scale) as i64;
+                let at = now + chrono::Duration::milliseconds(scaled);
+                outbox::requeue(
+                    db,
+                    item.id,
+                    fence,
+                    at,
+                    true,
+                    verify,
+                    Some((&f.code, &f.message)),
+                    now,
+                )
+                .await?;
+            }
+            Ok(Paced::Spaced { sent: false })
+        }
+        FailureKind::Recipient => {
+            outbox::finish_unsent(db, item.id, fence, state::FAILED, &f.code, &f.message, now)
+                .await?;
+            Ok(Paced::Spaced { sent: false })
+        }
+        FailureKind::Channel { auto_resume } => {
+            outbox::requeue(
+                db,
+                item.id,
+                fence,
+                now,
+                false,
+                was_verifying,
+                Some((&f.code, &f.message)),
+                now,
+            )
+            .await?;
+            let n =
+                outbox::pause_session_jobs(db, name, &f.code, &f.message, auto_resume, now).await?;
+            tracing::warn!(session = %name, jobs = n, reason = %f.code, "sending paused");
+            Ok(Paced::Untouched)
+        }
+        FailureKind::RateLimited => {
+            outbox::requeue(
+                db,
+                item.id,
+                fence,
+                now,
+                false,
+                was_verifying,
+                Some((&f.code, &f.message)),
+                now,
+            )
+            .await?;
+            tracing::warn!(session = %name, "WhatsApp rate limit: slowing down");
+            Ok(Paced::RateLimited)
+        }
+    }
+}
+
+enum RecipientError {
+    Db(DbErr),
+    Channel(Failure),
+}
+
+/// The chat to send to: the customer's remembered check-exists answer, or a fresh one (kept on
+/// the customer). `None`: the number is not on WhatsApp.
+async fn recipient_chat(
+    ctx: &Ctx,
+    name: &str,
+    item: &crate::server::entity::send_items::Model,
+) -> Result<Option<String>, RecipientError> {
+    let db = &ctx.db;
+    let known = match item.customer_id {
+        Some(cid) => customer_check(db, cid).await.map_err(RecipientError::Db)?,
+        None => None,
+    };
+    match known {
+        Some((Some(true), Some(chat))) => return Ok(Some(chat)),
+        Some((Some(false), _)) => return Ok(None),
+        _ => {}
+    }
+    let answer = ctx
+        .channel
+        .check_exists(name, &item.wa_number)
+        .await
+        .map_err(RecipientError::Channel)?;
+    if let Some(cid) = item.customer_id {
+        remember_check(db, cid, answer.as_deref())
+            .await
+            .map_err(RecipientError::Db)?;
+    }
+    Ok(answer)
+}
+
+async fn customer_check(
+    db: &DatabaseConnection,
+    customer_id: i32,
+) -> Result<Option<(Option<bool>, Option<String>)>, DbErr> {
+    use sea_orm::ExprTrait;
+    let stmt = Query::select()
+        .columns([Alias::new("wa_exists"), Alias::new("wa_chat_id")])
+        .and_where(Expr::col(Alias::new("wa_checked_at")).is_not_null())
+        .from(Alias::new("customers"))
+        .and_where(Expr::col(Alias::new("id")).eq(customer_id))
+        .to_owned();
+    let row = db.query_one(&stmt).await?;
+    Ok(match row {
+        Some(r) => Some((
+            r.try_get::<Option<bool>>("", "wa_exists")?,
+            r.try_get::<Option<String>>("", "wa_chat_id")?,
+        )),
+        None => None,
+    })
+}
+
+async fn remember_check(
+    db: &DatabaseConnection,
+    customer_id: i32,
+    chat: Option<&str>,
+) -> Result<(), DbErr> {
+    use sea_orm::ExprTrait;
+    let now = Utc::now();
+    let mut stmt = Query::update();
+    stmt.table(Alias::new("customers"))
+        .value(Alias::new("wa_exists"), chat.is_some())
+        .value(Alias::new("wa_checked_at"), now)
+        .and_where(Expr::col(Alias::new("id")).eq(customer_id));
+    if let Some(c) = chat {
+        stmt.value(Alias::new("wa_chat_id"), c);
+    }
+    db.execute(&stmt).await?;
+    Ok(())
+}
+
+async fn set_chat_id(
+    db: &DatabaseConnection,
+    item_id: i32,
+    fence: i64,
+    chat: &str,
+) -> Result<(), DbErr> {
+    use sea_orm::ExprTrait;
+    let stmt = Query::update()
+        .table(Alias::new("send_items"))
+        .value(Alias::new("chat_id"), chat)
+        .and_where(Expr::col(Alias::new("id")).eq(item_id))
+        .and_where(Expr::col(Alias::new("fence")).eq(fence))
+        .to_owned();
+    db.execute(&stmt).await?;
+    Ok(())
+}
