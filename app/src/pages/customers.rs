@@ -137,7 +137,7 @@ pub fn CustomersPage() -> impl IntoView {
                                         <tbody>
                                             {page.rows.into_iter().map(|c| view! {
                                                 <tr data-customer=c.code.clone()>
-                                                    <td data-label="Kode" class="mono">{c.code.clone()}</td>
+                                                    <td data-label="Kode" class="code">{c.code.clone()}</td>
                                                     <td data-label="Nama"><strong>{c.name.clone()}</strong></td>
                                                     <td data-label="WhatsApp">
                                                         <PhoneBadge status=c.phone_status number=c.wa_number.clone() />
@@ -235,7 +235,7 @@ pub fn CustomerEditPage() -> impl IntoView {
                                 <div class="split">
                                     <div class="card">
                                         {row.as_ref().map(|r| view! {
-                                            <p class="muted">"Kode " <strong class="mono">{r.code.clone()}</strong></p>
+                                            <p class="muted">"Kode " <strong class="code">{r.code.clone()}</strong></p>
                                         })}
                                         <ActionForm action=save attr:class="form" attr:novalidate=true>
                                             <FormAlert error=form_error(value) />
@@ -533,7 +533,7 @@ fn issue_table(
                         <tr>
                             <td data-label="Baris" class="num">{i.row}</td>
                             <td data-label="Kolom">{i.column}</td>
-                            <td data-label="Isi" class="mono">{i.value}</td>
+                            <td data-label="Isi" class="code">{i.value}</td>
                             <td data-label="Masalah">{i.reason}</td>
                         </tr>
                     }).collect_view()}

@@ -172,7 +172,12 @@ pub fn InvoicesPage() -> impl IntoView {
             <Filters view_state=view_state periods=periods />
             <Transition fallback=|| view! { <p class="muted">"Memuat…"</p> }>
                 {move || invoices.get().map(|r| match r {
-                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                    // A bad filter in the URL: say which one.
+                    Err(e) => view! {
+                        <div class="alert alert-error" role="alert">
+                            {e.field_errors().and_then(|f| f.0.first()).map(|f| f.message.clone()).unwrap_or_else(|| e.to_string())}
+                        </div>
+                    }.into_any(),
                     Ok(page) => {
                         let v = view_state.get_untracked();
                         let counts = page.counts.clone();
@@ -215,7 +220,6 @@ pub fn InvoicesPage() -> impl IntoView {
                                                 <tr>
                                                     <th>{sort_link(&v, SortKey::Number)}</th>
                                                     <th>{sort_link(&v, SortKey::Customer)}</th>
-                                                    <th>"Periode"</th>
                                                     <th>{sort_link(&v, SortKey::DueDate)}</th>
                                                     <th class="num">{sort_link(&v, SortKey::Total)}</th>
                                                     <th class="num">"Sisa"</th>
@@ -231,29 +235,40 @@ pub fn InvoicesPage() -> impl IntoView {
                                                     let href = format!("/tagihan/{}", r.id);
                                                     view! {
                                                         <tr data-invoice=r.number.clone() class:row-late=r.overdue>
-                                                            <td data-label="No. tagihan" class="mono">
-                                                                <A href=href.clone()>{number}</A>
+                                                            <td data-label="No. tagihan">
+                                                                <span class="cell">
+                                                                    <A href=href.clone() attr:class="code">{number}</A>
+                                                                    <br />
+                                                                    <span class="muted small">
+                                                                        {Period::parse(&r.period).map(Period::label).unwrap_or_else(|_| r.period.clone())}
+                                                                    </span>
+                                                                </span>
                                                             </td>
                                                             <td data-label="Pelanggan">
-                                                                <strong>{r.customer_name.clone()}</strong>
-                                                                <span class="muted mono">" " {r.customer_code.clone()}</span>
-                                                                <br />
-                                                                <PhoneBadge status=r.phone_status number=r.wa_number.clone() />
-                                                            </td>
-                                                            <td data-label="Periode">
-                                                                {Period::parse(&r.period).map(Period::label).unwrap_or_else(|_| r.period.clone())}
+                                                                <span class="cell">
+                                                                    <strong>{r.customer_name.clone()}</strong>
+                                                                    " "
+                                                                    <span class="muted code">{r.customer_code.clone()}</span>
+                                                                    <br />
+                                                                    <PhoneBadge status=r.phone_status number=r.wa_number.clone() />
+                                                                </span>
                                                             </td>
                                                             <td data-label="Jatuh tempo">
-                                                                {format_date_short(r.due_date)}
-                                                                {(r.overdue).then(|| view! {
-                                                                    <span class="muted">{format!(" ({} hari)", (today - r.due_date).num_days())}</span>
-                                                                })}
+                                                                <span class="cell">
+                                                                    <span class="nowrap">{format_date_short(r.due_date)}</span>
+                                                                    {(r.overdue).then(|| view! {
+                                                                        <br />
+                                                                        <span class="muted small">{format!("lewat {} hari", (today - r.due_date).num_days())}</span>
+                                                                    })}
+                                                                </span>
                                                             </td>
                                                             <td data-label="Total" class="num money">
-                                                                {rupiah(r.total)}
-                                                                {(r.arrears > 0).then(|| view! {
-                                                                    <br /><span class="muted small">{format!("termasuk tunggakan {}", rupiah(r.arrears))}</span>
-                                                                })}
+                                                                <span class="cell">
+                                                                    {rupiah(r.total)}
+                                                                    {(r.arrears > 0).then(|| view! {
+                                                                        <br /><span class="muted small">{format!("termasuk tunggakan {}", rupiah(r.arrears))}</span>
+                                                                    })}
+                                                                </span>
                                                             </td>
                                                             <td data-label="Sisa" class="num money">{rupiah(r.outstanding)}</td>
                                                             <td data-label="Status"><InvoiceBadge status=r.status overdue=r.overdue /></td>
@@ -457,7 +472,7 @@ fn RunPanel(
                             <strong>{format!("{} tagihan", p.to_create)}</strong>
                             {format!(" akan dibuat untuk {}, total {}.", p.period_label, rupiah(p.total_amount))}
                         </p>
-                        {p.first_number.clone().map(|n| view! { <p class="muted">"Nomor pertama: " <span class="mono">{n}</span></p> })}
+                        {p.first_number.clone().map(|n| view! { <p class="muted">"Nomor pertama: " <span class="code">{n}</span></p> })}
                         {(p.existing > 0).then(|| view! {
                             <p>{format!("{} pelanggan aktif sudah punya tagihan periode ini (dilewati).", p.existing)}</p>
                         })}
@@ -561,13 +576,13 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                             <div class="split">
                                 <div class="stack">
                                     <div class="card invoice-card">
-                                        <p class="invoice-number mono">{d.number.clone()}</p>
+                                        <p class="invoice-number code">{d.number.clone()}</p>
                                         <p><InvoiceBadge status=d.status overdue=d.overdue /></p>
                                         <dl class="facts">
                                             <dt>"Pelanggan"</dt>
                                             <dd>
                                                 <A href=format!("/pelanggan/{}", d.customer_id)>{d.customer_name.clone()}</A>
-                                                " · " <span class="mono">{d.customer_code.clone()}</span>
+                                                " · " <span class="code">{d.customer_code.clone()}</span>
                                             </dd>
                                             <dt>"WhatsApp"</dt>
                                             <dd><PhoneBadge status=d.phone_status number=d.wa_number.clone() /></dd>

@@ -55,9 +55,11 @@ pub fn PackagesPage() -> impl IntoView {
             <FormAlert error=active_error />
             <div class="split">
                 <div class="card">
-                    {move || {
-                        form_key.track();
-                        let p = editing.get();
+                    // Keyed: a new key draws new inputs (a re-render would keep what was typed).
+                    <For
+                        each=move || std::iter::once((form_key.get(), editing.get()))
+                        key=|(k, p)| (*k, p.as_ref().map(|p| p.id))
+                        children=move |(_, p)| {
                         let title = if p.is_some() { "Ubah paket" } else { "Tambah paket" };
                         let value = save.value();
                         view! {
@@ -103,7 +105,8 @@ pub fn PackagesPage() -> impl IntoView {
                                 </div>
                             </ActionForm>
                         }
-                    }}
+                    }
+                    />
                 </div>
                 <div class="table-card">
                     <Transition fallback=|| view! { <p class="muted pad">"Memuat…"</p> }>
@@ -136,8 +139,11 @@ pub fn PackagesPage() -> impl IntoView {
                                                 let in_use = p.customers > 0;
                                                 view! {
                                                     <tr data-package=p.name.clone()>
-                                                        <td data-label="Nama"><strong>{p.name.clone()}</strong>
-                                                            {p.description.clone().map(|d| view! { <br /><span class="muted">{d}</span> })}
+                                                        <td data-label="Nama">
+                                                            <span class="cell">
+                                                                <strong>{p.name.clone()}</strong>
+                                                                {p.description.clone().map(|d| view! { <br /><span class="muted">{d}</span> })}
+                                                            </span>
                                                         </td>
                                                         <td data-label="Kecepatan">{format!("{} Mbps", p.speed_mbps)}</td>
                                                         <td data-label="Harga/bulan" class="num money">{rupiah(p.price)}</td>
