@@ -25,7 +25,7 @@ export PATH := $(NODE_BIN):$(HOME)/.cargo/bin:$(PATH)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test build site server setup setup-build setup-test lint unit e2e bench dev clean-site
+.PHONY: help run test build site server setup setup-build setup-test lint unit e2e bench bench-billing dev clean-site
 
 help:
 	@echo "make run    build (release) and run Tagih on SQLite under ./data"
@@ -101,6 +101,19 @@ unit:
 
 e2e:
 	cd end2end && TAGIH_BIN=$(TARGET_DIR)/release/tagih npx playwright test
+
+## ---- benchmarks (measurements, not tests) ---------------------------------------------------
+
+# Invoice run for 20k customers and the invoice table at ~92k invoices (filters + sort + page of
+# 50 + counts), p50/p95, on a temporary SQLite file and, when TAGIH_TEST_POSTGRES_URL names a
+# server, on a fresh PostgreSQL database there (dropped afterwards).
+BENCH_ARGS ?= --customers 20000 --months 5 --iterations 200
+bench-billing:
+	cargo build --release -p server --bin tagih
+	$(TARGET_DIR)/release/tagih bench-billing $(BENCH_ARGS)
+	@if [ -n "$${TAGIH_TEST_POSTGRES_URL:-}" ]; then \
+		$(TARGET_DIR)/release/tagih bench-billing $(BENCH_ARGS) --postgres-admin-url "$$TAGIH_TEST_POSTGRES_URL"; \
+	else echo "(PostgreSQL skipped: set TAGIH_TEST_POSTGRES_URL)"; fi
 
 ## ---- development ----------------------------------------------------------------------------
 

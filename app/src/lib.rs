@@ -20,10 +20,12 @@ use leptos_router::{
     path,
 };
 use pages::{
-    coming_soon::ComingSoon,
+    customers::{CustomerEditPage, CustomerImportPage, CustomersPage},
     dashboard::DashboardPage,
+    invoices::{InvoiceDetailPage, InvoicesPage},
     login::LoginPage,
     not_found::NotFound,
+    packages::PackagesPage,
     sending::{SendJobPage, SendingPage},
     settings::SettingsPage,
     setup::SetupPage,
@@ -73,33 +75,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage />
                 <ParentRoute path=path!("") view=Layout>
                     <Route path=path!("") view=DashboardPage />
-                    <Route
-                        path=path!("pelanggan")
-                        view=|| view! {
-                            <ComingSoon
-                                title="Pelanggan"
-                                what="Daftar pelanggan, pencarian, formulir, impor dan ekspor CSV."
-                            />
-                        }
-                    />
-                    <Route
-                        path=path!("paket")
-                        view=|| view! {
-                            <ComingSoon
-                                title="Paket"
-                                what="Paket internet: nama, kecepatan dan harga bulanan."
-                            />
-                        }
-                    />
-                    <Route
-                        path=path!("tagihan")
-                        view=|| view! {
-                            <ComingSoon
-                                title="Tagihan"
-                                what="Tagihan bulanan, tunggakan, pembayaran dan kirim via WhatsApp."
-                            />
-                        }
-                    />
+                    <Route path=path!("pelanggan") view=CustomersPage />
+                    <Route path=path!("pelanggan/baru") view=CustomerEditPage />
+                    <Route path=path!("pelanggan/impor") view=CustomerImportPage />
+                    <Route path=path!("pelanggan/:id") view=CustomerEditPage />
+                    <Route path=path!("paket") view=PackagesPage />
+                    <Route path=path!("tagihan") view=InvoicesPage />
+                    <Route path=path!("tagihan/:id") view=InvoiceDetailPage />
                     <Route path=path!("whatsapp") view=WhatsAppPage />
                     <Route path=path!("template") view=TemplatePage />
                     <Route path=path!("pengiriman") view=SendingPage />

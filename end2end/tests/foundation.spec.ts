@@ -8,9 +8,9 @@ const OWNER = { name: "Budi Santoso", username: "budi", password: "kuda-laut-bir
 
 // `ready`: a text the page shows once it has loaded its data.
 const PAGES = [
-  { label: "Pelanggan", path: "/pelanggan", ready: "Halaman ini belum tersedia." },
-  { label: "Paket", path: "/paket", ready: "Halaman ini belum tersedia." },
-  { label: "Tagihan", path: "/tagihan", ready: "Halaman ini belum tersedia." },
+  { label: "Pelanggan", path: "/pelanggan", ready: "Tambah pelanggan" },
+  { label: "Paket", path: "/paket", ready: "Tambah paket" },
+  { label: "Tagihan", path: "/tagihan", ready: "Buat tagihan" },
   { label: "WhatsApp", path: "/whatsapp", ready: "Status koneksi" },
   { label: "Template", path: "/template", ready: "Pratinjau" },
   { label: "Pengiriman", path: "/pengiriman", ready: "Belum ada pengiriman." },

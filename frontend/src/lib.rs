@@ -1,5 +1,8 @@
 //! The browser entry point: hydrates the server-rendered page. Nothing else lives here.
 
+// The pages' view types nest deeply; their layout is computed here, where they are hydrated.
+#![recursion_limit = "256"]
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();

@@ -16,6 +16,7 @@ mod m20261126_000010_create_message_templates;
 mod m20261126_000011_create_wa_sessions;
 mod m20261126_000012_create_send_jobs;
 mod m20261126_000013_create_send_items;
+mod m20261127_000014_invoice_table_indexes;
 mod util;
 
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_create_wa_sessions::Migration),
             Box::new(m20261126_000012_create_send_jobs::Migration),
             Box::new(m20261126_000013_create_send_items::Migration),
+            Box::new(m20261127_000014_invoice_table_indexes::Migration),
         ]
     }
 }

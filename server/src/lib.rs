@@ -1,10 +1,12 @@
 //! The `tagih` server: the axum router (pages, server functions, health), the request guard
 //! (sign-in and same-origin checks), background housekeeping and graceful shutdown.
 
-// The app's view types nest deeply (leptos: one type per page tree).
+// The pages' view types nest deeply; their layout is computed where the router is built.
 #![recursion_limit = "256"]
 
+pub mod bench;
 pub mod guard;
+pub mod seed;
 pub mod waha_sim;
 pub mod webhook;
 
@@ -15,9 +17,9 @@ use app::{
 };
 use axum::{
     Json, Router,
-    extract::State,
-    http::StatusCode,
-    response::IntoResponse,
+    extract::{Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use leptos::prelude::*;
@@ -82,6 +84,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/webhooks/waha", post(webhook::waha))
+        // CSV downloads; behind the session guard like every non-public path.
+        .route("/ekspor/pelanggan.csv", get(export_customers))
+        .route("/ekspor/tagihan.csv", get(export_invoices))
         .route("/pengiriman/{id}/laporan.csv", get(report_csv))
         .leptos_routes_with_context(
             &state,
@@ -121,6 +126,55 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, Json(body))
+}
+
+/// `GET /ekspor/pelanggan.csv`: every customer.
+async fn export_customers(State(state): State<AppState>) -> Response {
+    let today = app::server::billing::clock::today(state.config.timezone);
+    match app::server::billing::csv_io::export_customers(&state.db).await {
+        Ok(csv) => csv_download(csv, &format!("pelanggan-{today}.csv")),
+        Err(e) => error_status(e),
+    }
+}
+
+/// `GET /ekspor/tagihan.csv?period=…&status=…`: the invoices the table's filters select.
+async fn export_invoices(
+    State(state): State<AppState>,
+    Query(mut q): Query<app::api::invoices::InvoiceQuery>,
+) -> Response {
+    let today = app::server::billing::clock::today(state.config.timezone);
+    if q.period == "current" {
+        q.period = app::domain::dates::Period::of(today).to_string();
+    }
+    let name = if q.period.is_empty() {
+        format!("tagihan-{today}.csv")
+    } else {
+        format!("tagihan-{}.csv", q.period)
+    };
+    match app::server::billing::invoices::export(&state.db, &q, today).await {
+        Ok(csv) => csv_download(csv, &name),
+        Err(e) => error_status(e),
+    }
+}
+
+fn csv_download(body: String, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn error_status(e: app::error::AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, e.to_string()).into_response()
 }
 
 /// The per-recipient report of a send job, as a CSV download (behind the sign-in guard).

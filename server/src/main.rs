@@ -1,4 +1,4 @@
-//! `tagih`: serve (the default), migrate, and room for more subcommands.
+//! `tagih`: serve (the default), migrate, seed-demo, and the hidden bench-billing.
 
 use app::server::Config;
 use clap::{Parser, Subcommand};
@@ -30,6 +30,35 @@ enum Command {
         #[arg(long, value_name = "N")]
         rollback: Option<u32>,
     },
+    /// Fill the configured database with demo data: customers with Indonesian names and
+    /// numbers, packages, and months of invoices and payments (ending this month).
+    SeedDemo {
+        /// How many customers to add.
+        #[arg(long, default_value_t = 200)]
+        customers: usize,
+        /// Months of invoices and payments, the last one being this month.
+        #[arg(long, default_value_t = 3)]
+        months: u32,
+        /// Random seed (the same seed gives the same people).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Measure the invoice run and the invoice table on a fresh database (`make bench-billing`).
+    #[command(hide = true)]
+    BenchBilling {
+        /// Fill this (empty) database instead of a temporary SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Create a fresh database on this PostgreSQL server, and drop it afterwards.
+        #[arg(long)]
+        postgres_admin_url: Option<String>,
+        #[arg(long, default_value_t = 20_000)]
+        customers: usize,
+        #[arg(long, default_value_t = 5)]
+        months: u32,
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+    },
 }
 
 #[tokio::main]
@@ -57,6 +86,27 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate { status, rollback } => migrate(config, status, rollback).await,
+        Command::SeedDemo {
+            customers,
+            months,
+            seed,
+        } => seed_demo(config, customers, months, seed).await,
+        Command::BenchBilling {
+            database_url,
+            postgres_admin_url,
+            customers,
+            months,
+            iterations,
+        } => {
+            server::bench::run(server::bench::BenchArgs {
+                database_url,
+                postgres_admin_url,
+                customers,
+                months,
+                iterations,
+            })
+            .await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -120,6 +170,27 @@ async fn migrate(config: Config, status: bool, rollback: Option<u32>) -> Result<
             .len();
         println!("Migrasi selesai; {pending} migrasi tertunda.");
     }
+    Ok(())
+}
+
+async fn seed_demo(config: Config, customers: usize, months: u32, seed: u64) -> Result<(), String> {
+    if customers == 0 || months == 0 || months > 120 {
+        return Err("--customers must be at least 1 and --months 1 to 120".into());
+    }
+    let state = server::prepare(config)
+        .await
+        .map_err(|e| format!("database not ready: {e}"))?;
+    let tz = state.config.timezone;
+    let today = app::server::billing::clock::today(tz);
+    let report = server::seed::seed_demo(&state.db, customers, months, today, tz, seed).await?;
+    println!(
+        "Data demo dibuat dalam {:.1} detik: {} pelanggan, {} paket, {} tagihan, {} pembayaran.",
+        report.total_secs, report.customers, report.packages, report.invoices, report.payments
+    );
+    for (period, created, secs) in &report.runs {
+        println!("  tagihan {period}: {created} dibuat dalam {secs:.2} detik");
+    }
+    let _ = state.db.close().await;
     Ok(())
 }
 

@@ -2,6 +2,10 @@
 //! call a service, map the error (`server::ctx::respond` sets the HTTP status).
 
 pub mod auth;
+pub mod customers;
+pub mod dashboard;
+pub mod invoices;
+pub mod packages;
 pub mod sending;
 pub mod settings;
 pub mod templates;

@@ -75,3 +75,78 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
         </Show>
     }
 }
+
+/// A `<select>` with its label and error, like [`Field`]. `options` are (value, label).
+#[component]
+pub fn SelectField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    options: Vec<(String, String)>,
+    #[prop(into, optional)] selected: Option<String>,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-err");
+    let described = err_id.clone();
+    let selected = selected.unwrap_or_default();
+    view! {
+        <div class="field" class:has-error=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described
+            >
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let is_selected = value == selected;
+                        view! {
+                            <option value=value selected=is_selected>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            {hint.map(|h| view! { <p class="field-hint">{h}</p> })}
+            <p class="field-error" id=err_id aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// A `<textarea>` with its label and error, like [`Field`].
+#[component]
+pub fn TextAreaField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    #[prop(into, optional)] value: Option<String>,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-err");
+    let described = err_id.clone();
+    view! {
+        <div class="field" class:has-error=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows="2"
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described
+            >
+                {value.unwrap_or_default()}
+            </textarea>
+            {hint.map(|h| view! { <p class="field-hint">{h}</p> })}
+            <p class="field-error" id=err_id aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}

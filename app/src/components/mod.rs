@@ -1,7 +1,9 @@
 //! Shared UI pieces.
 
+pub mod billing;
 pub mod form;
 pub mod layout;
+pub mod payment;
 pub mod poll;
 pub mod progress;
 pub mod wa_preview;

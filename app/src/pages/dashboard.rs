@@ -1,10 +1,15 @@
-use crate::api::auth::me;
+use crate::{
+    api::{auth::me, dashboard::load_dashboard},
+    domain::money::rupiah,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| me());
+    let numbers = Resource::new(|| (), |_| load_dashboard());
     view! {
         <Title text="Dashboard" />
         <section class="page">
@@ -18,12 +23,54 @@ pub fn DashboardPage() -> impl IntoView {
                     }}
                 </Suspense>
             </header>
-            <div class="card empty-state">
-                <p class="empty-title">"Ringkasan belum tersedia."</p>
-                <p>
-                    "Jumlah pelanggan aktif, tagihan bulan ini, yang sudah dibayar, tunggakan dan status WhatsApp akan tampil di sini."
-                </p>
-            </div>
+            <Suspense fallback=|| view! { <p class="muted">"Memuat…"</p> }>
+                {move || numbers.get().map(|r| match r {
+                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                    Ok(n) => {
+                        let pct = if n.billed > 0 { (n.paid * 100 / n.billed).clamp(0, 100) } else { 0 };
+                        view! {
+                            <div class="stat-grid">
+                                <A href="/pelanggan?status=active" attr:class="stat card" attr:data-stat="active-customers">
+                                    <span class="stat-label">"Pelanggan aktif"</span>
+                                    <span class="stat-value">{n.active_customers}</span>
+                                    <span class="stat-note">
+                                        {if n.active_without_wa > 0 {
+                                            format!("{} tanpa nomor WhatsApp yang bisa dipakai", n.active_without_wa)
+                                        } else {
+                                            "Semua punya nomor WhatsApp".to_owned()
+                                        }}
+                                    </span>
+                                </A>
+                                <A href="/tagihan" attr:class="stat card stat-wide" attr:data-stat="this-period">
+                                    <span class="stat-label">{format!("Tagihan {}", n.period_label)}</span>
+                                    <span class="stat-value money" data-stat="billed">{rupiah(n.billed)}</span>
+                                    <span class="meter" role="progressbar" aria-valuemin="0" aria-valuemax="100"
+                                        aria-valuenow=pct.to_string() aria-label="Sudah dibayar">
+                                        <span class="meter-bar" style=format!("width: {pct}%")></span>
+                                    </span>
+                                    <span class="stat-split">
+                                        <span>"Dibayar " <strong class="money" data-stat="paid">{rupiah(n.paid)}</strong></span>
+                                        <span>"Belum dibayar " <strong class="money" data-stat="outstanding">{rupiah(n.outstanding)}</strong></span>
+                                    </span>
+                                    <span class="stat-note">{format!("{} tagihan", n.invoices)}</span>
+                                </A>
+                                <A href="/tagihan?period=all&overdue=1&sort=due" attr:class="stat card stat-alert" attr:data-stat="overdue">
+                                    <span class="stat-label">"Terlambat"</span>
+                                    <span class="stat-value">{n.overdue_count} " tagihan"</span>
+                                    <span class="stat-note money">{rupiah(n.overdue_sum)}</span>
+                                </A>
+                                <div class="stat card" data-stat="collected">
+                                    <span class="stat-label">"Diterima bulan ini"</span>
+                                    <span class="stat-value money">{rupiah(n.collected_this_month)}</span>
+                                    <span class="stat-note">"Semua pembayaran yang dicatat bulan ini"</span>
+                                </div>
+                            </div>
+                            // Slot for WhatsApp status and running send jobs (messages issue).
+                            <div class="wa-slot" data-slot="dashboard-whatsapp"></div>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

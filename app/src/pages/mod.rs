@@ -1,9 +1,11 @@
 //! One module per page.
 
-pub mod coming_soon;
+pub mod customers;
 pub mod dashboard;
+pub mod invoices;
 pub mod login;
 pub mod not_found;
+pub mod packages;
 pub mod sending;
 pub mod settings;
 pub mod setup;

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 /// Opens the pool. For SQLite the file's folder is created, WAL is switched on (readers never
 /// wait for the writer), writers wait up to 10 s for each other instead of failing, foreign keys
-/// are enforced and commits are fsynced (`synchronous=FULL`: the outbox must survive power loss).
+/// are enforced, commits are fsynced (`synchronous=FULL`: the outbox must survive power loss),
+/// and reads go through a 256 MiB memory map plus a 16 MiB page cache per connection.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
@@ -28,6 +29,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
                     .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+                    // Reads through a shared memory map and a bigger page cache: the invoice
+                    // table's queries touch index pages, not syscalls (see the billing bench).
+                    .pragma("mmap_size", "268435456")
+                    .pragma("cache_size", "-16384")
             });
     } else {
         opts.max_connections(10).min_connections(1);

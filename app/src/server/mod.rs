@@ -1,6 +1,7 @@
 //! Everything the server functions call. Compiled only with `ssr`: none of it reaches the wasm.
 
 pub mod auth;
+pub mod billing;
 pub mod config;
 pub mod ctx;
 pub mod db;

@@ -1,0 +1,18 @@
+//! Billing services: packages, customers (with CSV import/export), the monthly invoice run,
+//! payments and their allocation, the invoice table and the dashboard numbers.
+//!
+//! Plain async functions over a database connection. No clock: callers pass "today" (local
+//! date in the configured zone) and "now"; [`clock`] computes them for server functions.
+
+pub mod clock;
+pub mod csv_io;
+pub mod customers;
+pub mod dashboard;
+pub mod invoices;
+pub mod packages;
+pub mod payments;
+pub mod sequence;
+pub mod sql;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,61 @@
+//! Hand-written SQL that runs on SQLite and PostgreSQL alike: `?` placeholders become `$n`
+//! on PostgreSQL. Sums are cast to BIGINT because PostgreSQL's SUM(bigint) is NUMERIC.
+
+use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+
+pub fn stmt(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
+    let backend = db.get_database_backend();
+    let sql = if backend == DbBackend::Postgres {
+        numbered(sql)
+    } else {
+        sql.to_owned()
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    let mut quoted = false;
+    for c in sql.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '?' if !quoted => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `%text%` for LIKE, with the wildcard characters in `text` escaped (use `ESCAPE '\'`).
+pub fn contains_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_numbered_outside_quotes() {
+        assert_eq!(
+            super::numbered("a = ? AND b = '?' AND c IN (?, ?)"),
+            "a = $1 AND b = '?' AND c IN ($2, $3)"
+        );
+        assert_eq!(super::contains_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+}

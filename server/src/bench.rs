@@ -1,0 +1,365 @@
+//! `tagih bench-billing` (hidden): seeds a fresh database with demo data (default 20,000
+//! customers × 5 months = ~92,000 invoices), times the invoice run for the last month and the
+//! invoice-table query in the shapes the Tagihan page sends, and prints p50/p95/max.
+//! A measurement tool kept in the repo (`make bench-billing`), not a test.
+
+use crate::seed;
+use app::{
+    api::invoices::InvoiceQuery,
+    domain::dates::Period,
+    server::billing::{dashboard, invoices},
+};
+use chrono::NaiveDate;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use std::time::{Duration, Instant};
+
+pub struct BenchArgs {
+    /// A database to fill (must be empty); default a temporary SQLite file.
+    pub database_url: Option<String>,
+    /// A PostgreSQL server URL: a fresh database is created there and dropped afterwards.
+    pub postgres_admin_url: Option<String>,
+    pub customers: usize,
+    pub months: u32,
+    pub iterations: usize,
+}
+
+/// A fixed "today" keeps runs comparable: the 20th, so about half of this month is overdue.
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 20).expect("valid date")
+}
+
+struct Target {
+    db: DatabaseConnection,
+    label: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+    Keep,
+}
+
+async fn open(args: &BenchArgs) -> Result<Target, String> {
+    if let Some(admin_url) = &args.postgres_admin_url {
+        let name = format!("tagih_bench_{}", std::process::id());
+        let admin = sea_orm::Database::connect(admin_url.as_str())
+            .await
+            .map_err(|e| format!("cannot reach PostgreSQL: {e}"))?;
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .map_err(|e| format!("cannot create the bench database: {e}"))?;
+        let _ = admin.close().await;
+        let url = with_db_name(admin_url, &name);
+        let db = app::server::db::connect(&url)
+            .await
+            .map_err(|e| e.to_string())?;
+        return Ok(Target {
+            db,
+            label: "PostgreSQL".into(),
+            cleanup: Cleanup::Postgres {
+                admin_url: admin_url.clone(),
+                name,
+            },
+        });
+    }
+    if let Some(url) = &args.database_url {
+        let db = app::server::db::connect(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let label = app::server::db::backend_name(&db).to_owned();
+        return Ok(Target {
+            db,
+            label,
+            cleanup: Cleanup::Keep,
+        });
+    }
+    let path = std::env::temp_dir().join(format!("tagih-bench-{}.db", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let db = app::server::db::connect(&url)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Target {
+        db,
+        label: "SQLite (WAL, synchronous=FULL)".into(),
+        cleanup: Cleanup::File(path),
+    })
+}
+
+fn with_db_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+async fn close(t: Target) {
+    let _ = t.db.close().await;
+    match t.cleanup {
+        Cleanup::File(p) => {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+            }
+        }
+        Cleanup::Postgres { admin_url, name } => {
+            if let Ok(admin) = sea_orm::Database::connect(admin_url.as_str()).await {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await;
+                let _ = admin.close().await;
+            }
+        }
+        Cleanup::Keep => {}
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// The query shapes the Tagihan page sends (period filter by default, page of 50).
+fn shapes(period: Period) -> Vec<(&'static str, InvoiceQuery)> {
+    let p = period.to_string();
+    let base = InvoiceQuery {
+        period: p.clone(),
+        ..Default::default()
+    };
+    vec![
+        ("period, by number, page 1", base.clone()),
+        (
+            "period, by number, last page",
+            InvoiceQuery {
+                page: 370,
+                ..base.clone()
+            },
+        ),
+        (
+            "period, by customer name",
+            InvoiceQuery {
+                sort: "customer".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "period, by total desc",
+            InvoiceQuery {
+                sort: "total".into(),
+                desc: true,
+                ..base.clone()
+            },
+        ),
+        (
+            "period, by status",
+            InvoiceQuery {
+                sort: "status".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "period, unpaid, by due date",
+            InvoiceQuery {
+                status: "unpaid".into(),
+                sort: "due".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "period, has WhatsApp",
+            InvoiceQuery {
+                has_wa: true,
+                ..base.clone()
+            },
+        ),
+        (
+            "all periods, overdue, by due date",
+            InvoiceQuery {
+                overdue: true,
+                sort: "due".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "all periods, search name",
+            InvoiceQuery {
+                q: "wati sir".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "all periods, search invoice no.",
+            InvoiceQuery {
+                q: format!("INV-{}-0123", period.compact()),
+                ..Default::default()
+            },
+        ),
+        (
+            "period, search customer code",
+            InvoiceQuery {
+                q: "PLG-01234".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "all periods, by number desc",
+            InvoiceQuery {
+                desc: true,
+                ..Default::default()
+            },
+        ),
+    ]
+}
+
+pub async fn run(args: BenchArgs) -> Result<(), String> {
+    let target = open(&args).await?;
+    let result = bench(&target, &args).await;
+    close(target).await;
+    result
+}
+
+async fn bench(t: &Target, args: &BenchArgs) -> Result<(), String> {
+    let db = &t.db;
+    Migrator::up(db, None).await.map_err(|e| e.to_string())?;
+    let existing = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM customers",
+        ))
+        .await
+        .map_err(|e| e.to_string())?
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(0);
+    if existing > 0 {
+        return Err("the bench needs an empty database (it adds demo data)".into());
+    }
+    let today = today();
+    let tz = chrono_tz::Asia::Jakarta;
+    println!("## Billing benchmark: {}", t.label);
+    println!(
+        "Seeding {} customers and {} months of invoices and payments (today = {today})…",
+        args.customers, args.months
+    );
+    let report = seed::seed_demo(db, args.customers, args.months, today, tz, 42).await?;
+    println!(
+        "Seeded in {:.1} s: customers {:.2} s, {} invoices, {} payments.",
+        report.total_secs, report.customers_secs, report.invoices, report.payments
+    );
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // What autovacuum does within a minute of a bulk load; without it the planner guesses.
+        db.execute_unprepared("ANALYZE")
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    println!();
+    println!("| invoice run (period) | created | seconds |");
+    println!("|---|---:|---:|");
+    for (period, created, secs) in &report.runs {
+        println!("| {period} | {created} | {secs:.3} |");
+    }
+    let period = Period::of(today);
+    let t0 = Instant::now();
+    let again = invoices::run(db, period, today, chrono::Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "| {period} again (idempotent) | {} (skipped {}) | {:.3} |",
+        again.created,
+        again.skipped_existing,
+        t0.elapsed().as_secs_f64()
+    );
+    println!();
+    println!(
+        "Invoice table query (filters + sort + page of 50 + counts), {} iterations each:",
+        args.iterations
+    );
+    println!();
+    println!("| query | rows matched | p50 ms | p95 ms | max ms |");
+    println!("|---|---:|---:|---:|---:|");
+    let mut all = Vec::new();
+    for (label, q) in shapes(period) {
+        let mut matched = 0;
+        for _ in 0..3 {
+            matched = invoices::list(db, &q, today)
+                .await
+                .map_err(|e| e.to_string())?
+                .total;
+        }
+        let mut times = Vec::with_capacity(args.iterations);
+        for _ in 0..args.iterations {
+            let s = Instant::now();
+            let page = invoices::list(db, &q, today)
+                .await
+                .map_err(|e| e.to_string())?;
+            times.push(s.elapsed());
+            std::hint::black_box(page);
+        }
+        times.sort();
+        println!(
+            "| {label} | {matched} | {:.2} | {:.2} | {:.2} |",
+            ms(percentile(&times, 50.0)),
+            ms(percentile(&times, 95.0)),
+            ms(*times.last().unwrap_or(&Duration::ZERO))
+        );
+        all.extend(times);
+    }
+    all.sort();
+    println!(
+        "| **all shapes** | | **{:.2}** | **{:.2}** | **{:.2}** |",
+        ms(percentile(&all, 50.0)),
+        ms(percentile(&all, 95.0)),
+        ms(*all.last().unwrap_or(&Duration::ZERO))
+    );
+    let mut times = Vec::new();
+    for _ in 0..args.iterations.min(100) {
+        let s = Instant::now();
+        std::hint::black_box(
+            dashboard::numbers(db, today, tz)
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+        times.push(s.elapsed());
+    }
+    times.sort();
+    println!();
+    println!(
+        "Dashboard numbers: p50 {:.2} ms, p95 {:.2} ms.",
+        ms(percentile(&times, 50.0)),
+        ms(percentile(&times, 95.0))
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_pick_the_rank() {
+        let v: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&v, 50.0), Duration::from_millis(50));
+        assert_eq!(percentile(&v, 95.0), Duration::from_millis(95));
+        assert_eq!(percentile(&v[..1], 95.0), Duration::from_millis(1));
+        assert_eq!(
+            with_db_name("postgres://postgres@127.0.0.1:5432/test", "b"),
+            "postgres://postgres@127.0.0.1:5432/b"
+        );
+    }
+}
