@@ -5,6 +5,7 @@ pub mod auth;
 pub mod customers;
 pub mod dashboard;
 pub mod invoices;
+pub mod messages;
 pub mod packages;
 pub mod sending;
 pub mod settings;

@@ -36,20 +36,20 @@ pub async fn get_template(kind: TemplateKind) -> Result<TemplateView, AppError> 
     .await
 }
 
-/// Renders `body` as the customer would receive it: with the invoice's values when one is
-/// chosen, with sample values otherwise.
+/// Renders `body` as the customer would receive it: with the values of the invoice numbered
+/// `invoice`, else of the newest invoice, else samples.
 #[server(endpoint = "templates/preview", input = server_fn::codec::Json)]
 pub async fn preview_template(
     kind: TemplateKind,
     body: String,
-    invoice_id: Option<i32>,
+    invoice: Option<String>,
 ) -> Result<Preview, AppError> {
     use crate::server::{ctx, messages::template};
     ctx::respond(async move {
         ctx::current_user()?;
         let state = ctx::state()?;
         let (vars, source) =
-            crate::server::messages::vars::for_preview(&state, kind, invoice_id).await?;
+            crate::server::messages::vars::for_preview(&state, kind, invoice.as_deref()).await?;
         template::validate(kind, &body).map_err(body_error)?;
         let text = template::render(&body, &vars).map_err(body_error)?;
         Ok(Preview {

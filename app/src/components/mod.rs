@@ -7,3 +7,4 @@ pub mod payment;
 pub mod poll;
 pub mod progress;
 pub mod wa_preview;
+pub mod wa_send;

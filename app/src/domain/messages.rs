@@ -382,3 +382,176 @@ mod tests {
         assert_eq!(TemplateKind::for_invoice(20, true), TemplateKind::Invoice);
     }
 }
+
+/// What a message about one invoice needs to know, read from the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceFacts {
+    pub customer_name: String,
+    pub customer_code: String,
+    pub wa_number: Option<String>,
+    pub address: Option<String>,
+    pub number: String,
+    /// `YYYY-MM`.
+    pub period: String,
+    pub due_date: chrono::NaiveDate,
+    pub amount: i64,
+    pub discount: i64,
+    pub paid: i64,
+    /// Owed now on the customer's older open invoices (arrears paid since issue do not count).
+    pub arrears_now: i64,
+    pub package_name: Option<String>,
+    pub package_speed_mbps: Option<i32>,
+}
+
+/// A payment, for the receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentFacts {
+    pub amount: i64,
+    pub date: chrono::NaiveDate,
+    pub method_label: String,
+    /// What the customer still owes in all after this payment.
+    pub owed_after: i64,
+}
+
+/// The values of a message about `f`, as of `today` (local). `total` is the bill
+/// (this period + arrears now − discount); `sisa_bayar` what is still to pay of it.
+pub fn invoice_vars(
+    f: &InvoiceFacts,
+    company: &crate::domain::company::CompanySettings,
+    today: chrono::NaiveDate,
+) -> MessageVars {
+    use crate::domain::{dates, money::rupiah};
+    let total = f.amount + f.arrears_now - f.discount;
+    let remaining = (total - f.paid).max(0);
+    let days_to_due = (f.due_date - today).num_days();
+    MessageVars {
+        nama: f.customer_name.clone(),
+        id_pelanggan: f.customer_code.clone(),
+        no_hp: f.wa_number.clone().unwrap_or_default(),
+        alamat: f.address.clone().unwrap_or_default(),
+        no_tagihan: f.number.clone(),
+        periode: dates::Period::parse(&f.period)
+            .map(|p| p.label())
+            .unwrap_or_else(|_| f.period.clone()),
+        jatuh_tempo: dates::format_date(f.due_date),
+        biaya_bulanan: rupiah(f.amount),
+        tunggakan: rupiah(f.arrears_now),
+        ada_tunggakan: f.arrears_now > 0,
+        diskon: rupiah(f.discount),
+        ada_diskon: f.discount > 0,
+        total: rupiah(total),
+        sudah_dibayar: rupiah(f.paid),
+        ada_pembayaran: f.paid > 0,
+        sisa_bayar: rupiah(remaining),
+        paket: f.package_name.clone().unwrap_or_default(),
+        kecepatan: f
+            .package_speed_mbps
+            .map(|s| format!("{s} Mbps"))
+            .unwrap_or_default(),
+        cara_bayar: company.how_to_pay(),
+        kontak_cs: company.cs_contact.clone(),
+        perusahaan: company.name.clone(),
+        hari_lagi: days_to_due.max(0),
+        hari_terlambat: (-days_to_due).max(0),
+        ..Default::default()
+    }
+}
+
+/// The receipt's values: the invoice's, plus the payment.
+pub fn receipt_vars(
+    f: &InvoiceFacts,
+    p: &PaymentFacts,
+    company: &crate::domain::company::CompanySettings,
+    today: chrono::NaiveDate,
+) -> MessageVars {
+    use crate::domain::{dates, money::rupiah};
+    MessageVars {
+        jumlah_bayar: rupiah(p.amount),
+        tanggal_bayar: dates::format_date(p.date),
+        metode_bayar: p.method_label.clone(),
+        lunas: p.owed_after <= 0,
+        sisa_bayar: rupiah(p.owed_after.max(0)),
+        ..invoice_vars(f, company, today)
+    }
+}
+
+#[cfg(test)]
+mod vars_tests {
+    use super::*;
+    use crate::domain::company::{Account, CompanySettings};
+    use chrono::NaiveDate;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn facts() -> InvoiceFacts {
+        InvoiceFacts {
+            customer_name: "Siti Rahmawati".into(),
+            customer_code: "PLG-00012".into(),
+            wa_number: Some("6281234567890".into()),
+            address: None,
+            number: "INV-202611-00012".into(),
+            period: "2026-11".into(),
+            due_date: d(2026, 11, 10),
+            amount: 150_000,
+            discount: 0,
+            paid: 0,
+            arrears_now: 0,
+            package_name: Some("Rumahan 20".into()),
+            package_speed_mbps: Some(20),
+        }
+    }
+
+    #[test]
+    fn totals_arrears_and_days_follow_the_invoice() {
+        let company = CompanySettings {
+            name: "Net Sejahtera".into(),
+            banks: vec![Account {
+                provider: "BCA".into(),
+                number: "123".into(),
+                holder: "Net".into(),
+            }],
+            ..Default::default()
+        };
+        let mut f = facts();
+        f.arrears_now = 300_000;
+        f.discount = 25_000;
+        f.paid = 100_000;
+        let v = invoice_vars(&f, &company, d(2026, 11, 7));
+        assert_eq!(v.total, "Rp 425.000");
+        assert_eq!(v.sisa_bayar, "Rp 325.000");
+        assert_eq!(v.tunggakan, "Rp 300.000");
+        assert!(v.ada_tunggakan && v.ada_diskon && v.ada_pembayaran);
+        assert_eq!(v.periode, "November 2026");
+        assert_eq!(v.jatuh_tempo, "10 November 2026");
+        assert_eq!((v.hari_lagi, v.hari_terlambat), (3, 0));
+        assert_eq!(v.kecepatan, "20 Mbps");
+        assert!(v.cara_bayar.contains("BCA 123 a.n. Net"));
+        let late = invoice_vars(&facts(), &company, d(2026, 11, 15));
+        assert_eq!((late.hari_lagi, late.hari_terlambat), (0, 5));
+        assert!(!late.ada_tunggakan && !late.ada_pembayaran);
+    }
+
+    #[test]
+    fn a_receipt_says_paid_in_full_or_what_remains() {
+        let company = CompanySettings::default();
+        let p = PaymentFacts {
+            amount: 150_000,
+            date: d(2026, 11, 12),
+            method_label: "Tunai".into(),
+            owed_after: 0,
+        };
+        let v = receipt_vars(&facts(), &p, &company, d(2026, 11, 12));
+        assert!(v.lunas);
+        assert_eq!(v.jumlah_bayar, "Rp 150.000");
+        assert_eq!(v.tanggal_bayar, "12 November 2026");
+        let partial = PaymentFacts {
+            owed_after: 50_000,
+            ..p
+        };
+        let v = receipt_vars(&facts(), &partial, &company, d(2026, 11, 12));
+        assert!(!v.lunas);
+        assert_eq!(v.sisa_bayar, "Rp 50.000");
+    }
+}

@@ -8,6 +8,7 @@ use crate::{
     },
     components::{
         billing::{InvoiceBadge, Pager, PhoneBadge, flag, page_param, param, query_string},
+        wa_send::{InvoiceMessages, ReceiptOffer, WaSendButton},
         form::{Field, FormAlert, TextAreaField, field_error, form_error},
         payment::{PaymentDialog, payment_summary},
     },
@@ -142,6 +143,7 @@ pub fn InvoicesPage() -> impl IntoView {
     let (show_run, set_show_run) = signal(false);
     let (paying, set_paying) = signal(None::<InvoiceRow>);
     let (notice, set_notice) = signal(None::<String>);
+    let (receipt, set_receipt) = signal(None::<i32>);
 
     view! {
         <Title text="Tagihan" />
@@ -160,7 +162,10 @@ pub fn InvoicesPage() -> impl IntoView {
                 </div>
             </header>
             <Show when=move || notice.get().is_some()>
-                <div class="alert alert-ok" role="status">{move || notice.get()}</div>
+                <div class="alert alert-ok" role="status">
+                    {move || notice.get()}
+                    {move || receipt.get().map(|payment_id| view! { <ReceiptOffer payment_id /> })}
+                </div>
             </Show>
             <Show when=move || show_run.get()>
                 <Suspense fallback=|| ()>
@@ -276,14 +281,14 @@ pub fn InvoicesPage() -> impl IntoView {
                                                                 {open.then(|| view! {
                                                                     <button type="button" class="btn btn-primary btn-sm" on:click=move |_| {
                                                                         set_notice.set(None);
+                                                                        set_receipt.set(None);
                                                                         set_paying.set(Some(pay_row.clone()));
                                                                     }>"Bayar"</button>
                                                                 })}
                                                                 <A href=href attr:class="btn btn-ghost btn-sm">"Detail"</A>
-                                                                // Slot for the per-row WhatsApp button (messages issue): shown
-                                                                // only when `data-wa-ok` is true (a usable number).
-                                                                <span class="wa-slot" data-slot="whatsapp" data-invoice-id=r.id.to_string()
-                                                                    data-wa-ok=r.wa_ok.to_string()></span>
+                                                                {(r.status != crate::domain::billing::InvoiceStatus::Void).then(|| view! {
+                                                                    <WaSendButton invoice_id=r.id usable=r.wa_ok />
+                                                                })}
                                                             </td>
                                                         </tr>
                                                     }
@@ -312,6 +317,7 @@ pub fn InvoicesPage() -> impl IntoView {
                                 on_close=move |_| set_paying.set(None)
                                 on_done=move |res| {
                                     set_notice.set(Some(payment_summary(&res)));
+                                    set_receipt.set(Some(res.payment_id));
                                     set_paying.set(None);
                                     set_paid.update(|n| *n += 1);
                                 }
@@ -530,6 +536,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     let (paid, set_paid) = signal(0u32);
     let (paying, set_paying) = signal(false);
     let (notice, set_notice) = signal(None::<String>);
+    let (receipt, set_receipt) = signal(None::<i32>);
     let invoice = Resource::new(
         move || {
             (
@@ -559,7 +566,10 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                 </div>
             </header>
             <Show when=move || notice.get().is_some()>
-                <div class="alert alert-ok" role="status">{move || notice.get()}</div>
+                <div class="alert alert-ok" role="status">
+                    {move || notice.get()}
+                    {move || receipt.get().map(|payment_id| view! { <ReceiptOffer payment_id /> })}
+                </div>
             </Show>
             <FormAlert error=form_error(delete_payment.value()) />
             <Suspense fallback=|| view! { <p class="muted">"Memuat…"</p> }>
@@ -625,8 +635,9 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                                                     set_paying.set(true);
                                                 }>"Catat pembayaran"</button>
                                             })}
-                                            // Slot for the WhatsApp button and message history (messages issue).
-                                            <span class="wa-slot" data-slot="whatsapp" data-invoice-id=d.id.to_string()></span>
+                                            {void_ok.then(|| view! {
+                                                <WaSendButton invoice_id=d.id usable=d.wa_number.is_some() && d.phone_status.is_usable() && d.wa_exists != Some(false) />
+                                            })}
                                         </div>
                                     </div>
                                     <div class="card">
@@ -656,6 +667,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                                             }.into_any()
                                         }}
                                     </div>
+                                    <InvoiceMessages invoice_id=inv_id refresh=paid />
                                 </div>
                                 <div class="stack">
                                     {void_ok.then(|| view! {
@@ -695,6 +707,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                                     on_close=move |_| set_paying.set(false)
                                     on_done=move |res| {
                                         set_notice.set(Some(payment_summary(&res)));
+                                        set_receipt.set(Some(res.payment_id));
                                         set_paying.set(false);
                                         set_paid.update(|n| *n += 1);
                                     }

@@ -76,9 +76,10 @@ fn Editor(initial: TemplateView) -> impl IntoView {
             });
         }
     };
+    let invoice = RwSignal::new(String::new());
     let preview = Resource::new(
-        move || debounced.get(),
-        move |b| preview_template(kind, b, None),
+        move || (debounced.get(), invoice.get()),
+        move |(b, inv)| preview_template(kind, b, Some(inv)),
     );
     let save = ServerAction::<SaveTemplate>::new();
     let reset = ServerAction::<ResetTemplate>::new();
@@ -129,7 +130,10 @@ fn Editor(initial: TemplateView) -> impl IntoView {
         _ => None,
     });
     let preview_error = Signal::derive(move || match preview.get() {
-        Some(Err(AppError::Validation(f))) => f.get("body").map(str::to_owned),
+        Some(Err(AppError::Validation(f))) => f
+            .get("body")
+            .or_else(|| f.get("invoice"))
+            .map(str::to_owned),
         Some(Err(e)) => Some(e.to_string()),
         _ => None,
     });
@@ -242,6 +246,15 @@ fn Editor(initial: TemplateView) -> impl IntoView {
             </div>
             <div class="card preview-pane">
                 <h2>"Pratinjau"</h2>
+                <label class="inline-field preview-invoice">
+                    "Dengan data tagihan "
+                    <input
+                        type="text"
+                        name="invoice"
+                        placeholder="terbaru, atau mis. INV-202611-00001"
+                        on:change=move |ev| invoice.set(event_target_value(&ev))
+                    />
+                </label>
                 <Transition fallback=|| ()>
                     {move || {
                         preview_error

@@ -1,5 +1,7 @@
-//! Messages: templates and the values they are rendered with.
+//! Messages: templates, the values they are rendered with, and sending one message.
 
+pub mod receipt;
+pub mod send;
 pub mod template;
 pub mod templates;
 pub mod vars;

@@ -1,33 +1,64 @@
-//! The values a message is rendered with.
+//! The values a preview is rendered with: a real invoice's when there is one.
 
-use super::template;
+use super::{send, template};
 use crate::{
-    domain::messages::{MessageVars, TemplateKind},
+    domain::messages::{MessageVars, PaymentFacts, TemplateKind, invoice_vars, receipt_vars},
     error::AppError,
-    server::{AppState, settings},
+    server::{AppState, entity::invoices, settings},
 };
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-/// Values for a preview: the chosen invoice's, or samples (with this ISP's own details).
+/// Values for the Template page's preview: the invoice named by `number`, else the newest
+/// invoice, else samples (with this ISP's own details). Also says which it used.
 pub async fn for_preview(
     state: &AppState,
     kind: TemplateKind,
-    invoice_id: Option<i32>,
+    number: Option<&str>,
 ) -> Result<(MessageVars, String), AppError> {
-    let company = settings::company(&state.db).await?;
-    if let Some(_id) = invoice_id {
-        // Invoice values arrive with the billing module.
-        return Err(AppError::NotFound);
-    }
-    let mut v = template::sample(kind);
-    if !company.name.is_empty() {
-        v.perusahaan = company.name.clone();
-    }
-    let pay = company.how_to_pay();
-    if !pay.is_empty() {
-        v.cara_bayar = pay;
-    }
-    if !company.cs_contact.is_empty() {
-        v.kontak_cs = company.cs_contact.clone();
-    }
-    Ok((v, "contoh".to_owned()))
+    let db = &state.db;
+    let company = settings::company(db).await?;
+    let found = match number.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => Some(
+            invoices::Entity::find()
+                .filter(invoices::Column::Number.eq(n.to_uppercase()))
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::field("invoice", format!("Tagihan {n} tidak ditemukan.")))?,
+        ),
+        None => {
+            invoices::Entity::find()
+                .filter(invoices::Column::Status.ne("void"))
+                .order_by_desc(invoices::Column::Id)
+                .one(db)
+                .await?
+        }
+    };
+    let Some(inv) = found else {
+        let mut v = template::sample(kind);
+        if !company.name.is_empty() {
+            v.perusahaan = company.name.clone();
+        }
+        let pay = company.how_to_pay();
+        if !pay.is_empty() {
+            v.cara_bayar = pay;
+        }
+        if !company.cs_contact.is_empty() {
+            v.kontak_cs = company.cs_contact.clone();
+        }
+        return Ok((v, "contoh (belum ada tagihan)".to_owned()));
+    };
+    let (facts, detail) = send::facts(state, inv.id).await?;
+    let source = format!("{} · {}", detail.number, detail.customer_name);
+    let vars = if kind == TemplateKind::Receipt {
+        let payment = PaymentFacts {
+            amount: detail.due_now.max(detail.amount),
+            date: detail.today,
+            method_label: "Transfer bank".into(),
+            owed_after: 0,
+        };
+        receipt_vars(&facts, &payment, &company, detail.today)
+    } else {
+        invoice_vars(&facts, &company, detail.today)
+    };
+    Ok((vars, source))
 }

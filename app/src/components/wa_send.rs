@@ -1,0 +1,371 @@
+//! The green WhatsApp button on an invoice, its modal (who, which template, the message exactly
+//! as it will be sent — editable for this send only — and the WhatsApp status), and the
+//! result: sent with WhatsApp's message id, or the failure in plain Indonesian.
+
+use crate::{
+    api::{
+        messages::{Compose, Queued, SendMessage, SendReceipt, compose_message, message_state},
+        whatsapp::wa_nav_status,
+    },
+    components::{form::form_error, wa_preview::WaPreview},
+    domain::{
+        messages::{TemplateKind, char_count},
+        money::rupiah,
+    },
+    error::AppError,
+};
+use leptos::prelude::*;
+
+/// The button for a row. `usable`: the customer has a number a message can go to.
+#[component]
+pub fn WaSendButton(invoice_id: i32, usable: bool) -> impl IntoView {
+    let (open, set_open) = signal(false);
+    view! {
+        <Show
+            when=move || usable
+            fallback=|| view! { <span class="muted small wa-none" title="Tidak ada nomor WhatsApp">"Tanpa WA"</span> }
+        >
+            <button
+                type="button"
+                class="btn btn-wa btn-sm"
+                data-testid="wa-button"
+                on:click=move |_| set_open.set(true)
+            >
+                <span aria-hidden="true">"✆"</span>
+                " WhatsApp"
+            </button>
+        </Show>
+        <Show when=move || open.get()>
+            <WaSendModal invoice_id on_close=Callback::new(move |_| set_open.set(false)) />
+        </Show>
+    }
+}
+
+#[component]
+pub fn WaSendModal(invoice_id: i32, #[prop(into)] on_close: Callback<()>) -> impl IntoView {
+    let kind = RwSignal::new(None::<TemplateKind>);
+    let composed = Resource::new(move || kind.get(), move |k| compose_message(invoice_id, k));
+    let wa = Resource::new(|| (), |_| wa_nav_status());
+    let close = move |_| on_close.run(());
+    view! {
+        <div class="modal-backdrop" on:click=close></div>
+        <div class="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="wa-title">
+            <header class="modal-header">
+                <h2 id="wa-title">"Kirim via WhatsApp"</h2>
+                <button type="button" class="icon-btn" aria-label="Tutup" on:click=close>
+                    "✕"
+                </button>
+            </header>
+            <Transition fallback=|| view! { <p class="muted">"Menyiapkan pesan…"</p> }>
+                {move || {
+                    composed
+                        .get()
+                        .map(|r| match r {
+                            Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                            Ok(c) => {
+                                let status = Signal::derive(move || {
+                                    wa.get().and_then(Result::ok).and_then(|s| s.status)
+                                });
+                                let label = Signal::derive(move || {
+                                    wa.get()
+                                        .and_then(Result::ok)
+                                        .map(|s| s.label)
+                                        .unwrap_or_else(|| "belum diketahui".into())
+                                });
+                                view! { <ComposeForm c kind status label on_close /> }.into_any()
+                            }
+                        })
+                }}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn ComposeForm(
+    c: Compose,
+    kind: RwSignal<Option<TemplateKind>>,
+    status: Signal<Option<String>>,
+    label: Signal<String>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let text = RwSignal::new(c.text.clone());
+    let send = ServerAction::<SendMessage>::new();
+    let (confirming, set_confirming) = signal(None::<String>);
+    let item = RwSignal::new(None::<i32>);
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(Queued::Queued { item_id, .. })) => item.set(Some(item_id)),
+        Some(Ok(Queued::NeedsConfirmation { last })) => set_confirming.set(Some(last)),
+        _ => {}
+    });
+    let current = c.kind;
+    let working = move || status.get().as_deref() == Some("WORKING");
+    let blocked = c.problem.clone();
+    let can_send = {
+        let blocked = blocked.clone();
+        move || working() && blocked.is_none() && !send.pending().get() && item.get().is_none()
+    };
+    let dispatch = move |confirm: bool| {
+        send.dispatch(SendMessage {
+            invoice_id: c.invoice_id,
+            kind: current,
+            text: text.get_untracked(),
+            confirm,
+        });
+    };
+    let kinds = [TemplateKind::Invoice, TemplateKind::Reminder, TemplateKind::Overdue];
+    view! {
+        <div class="wa-compose">
+            <dl class="wa-facts">
+                <div>
+                    <dt>"Pelanggan"</dt>
+                    <dd>{c.customer_name.clone()} <span class="muted">" " {c.customer_code.clone()}</span></dd>
+                </div>
+                <div>
+                    <dt>"Nomor WhatsApp"</dt>
+                    <dd>{c.wa_number.clone().unwrap_or_else(|| "—".into())}</dd>
+                </div>
+                <div>
+                    <dt>"Tagihan"</dt>
+                    <dd>{c.invoice_number.clone()} " · " {c.period_label.clone()}</dd>
+                </div>
+                <div>
+                    <dt>"Total / sisa"</dt>
+                    <dd>{rupiah(c.total)} " / " {rupiah(c.due_now)}</dd>
+                </div>
+                <div>
+                    <dt>"WhatsApp"</dt>
+                    <dd>
+                        <span class=move || if working() { "badge badge-ok" } else { "badge badge-warn" }>
+                            {move || label.get()}
+                        </span>
+                    </dd>
+                </div>
+            </dl>
+            <Show when=move || !working() && item.get().is_none()>
+                <div class="alert alert-warn" role="alert">
+                    "WhatsApp belum aktif (" {move || label.get()} "), jadi pesan belum bisa dikirim. "
+                    <a href="/whatsapp">"Buka halaman WhatsApp"</a>
+                    " untuk menghubungkan."
+                </div>
+            </Show>
+            {blocked.clone().map(|p| view! { <div class="alert alert-error" role="alert">{p}</div> })}
+            <label class="field">
+                <span>"Template"</span>
+                <select
+                    name="kind"
+                    disabled=move || item.get().is_some()
+                    on:change=move |ev| {
+                        kind.set(TemplateKind::parse(&event_target_value(&ev)));
+                    }
+                >
+                    {kinds
+                        .into_iter()
+                        .map(|k| {
+                            let note = if k == c.suggested { " (sesuai jatuh tempo)" } else { "" };
+                            view! {
+                                <option value=k.code() selected=k == current>
+                                    {format!("{}{note}", k.label())}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            {c.sent_recently.clone().map(|when| view! {
+                <p class="alert alert-warn">
+                    {format!("Template ini sudah dikirim ke tagihan ini pada {when}.")}
+                </p>
+            })}
+            <div class="wa-compose-grid">
+                <label class="field">
+                    <span>"Pesan (dapat diubah untuk pengiriman ini saja)"</span>
+                    <textarea
+                        name="text"
+                        rows="12"
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                        disabled=move || item.get().is_some()
+                    ></textarea>
+                    <span class="muted small">{move || format!("{} karakter", char_count(&text.get()))}</span>
+                </label>
+                <div>
+                    <span class="preview-title">"Yang diterima pelanggan"</span>
+                    <WaPreview text=Signal::derive(move || text.get()) />
+                </div>
+            </div>
+            <crate::components::form::FormAlert error=form_error(send.value()) />
+            {move || {
+                match item.get() {
+                    Some(id) => view! { <SendProgress item_id=id /> }.into_any(),
+                    None => {
+                        match confirming.get() {
+                            Some(last) => {
+                                view! {
+                                    <div class="alert alert-warn" role="alert">
+                                        <p>
+                                            {format!("Template yang sama sudah dikirim ke tagihan ini pada {last}. Kirim lagi?")}
+                                        </p>
+                                        <button type="button" class="btn btn-wa" on:click=move |_| dispatch(true)>
+                                            "Ya, kirim lagi"
+                                        </button>
+                                        " "
+                                        <button type="button" class="btn btn-ghost" on:click=move |_| set_confirming.set(None)>
+                                            "Tidak"
+                                        </button>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            None => ().into_any(),
+                        }
+                    }
+                }
+            }}
+            <div class="modal-actions">
+                <button type="button" class="btn btn-ghost" on:click=move |_| on_close.run(())>
+                    {move || if item.get().is_some() { "Tutup" } else { "Batal" }}
+                </button>
+                <Show when=move || item.get().is_none() && confirming.get().is_none()>
+                    <button
+                        type="button"
+                        class="btn btn-wa"
+                        disabled={
+                            let can = can_send.clone();
+                            move || !can()
+                        }
+                        on:click=move |_| dispatch(false)
+                    >
+                        {move || if send.pending().get() { "Memasukkan ke antrean…" } else { "Kirim via WhatsApp" }}
+                    </button>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+/// Follows one queued message until it is sent or has failed.
+#[component]
+pub fn SendProgress(item_id: i32) -> impl IntoView {
+    let tick = crate::components::poll::use_tick(1000);
+    let st = Resource::new(move || tick.get(), move |_| message_state(item_id));
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Mengantre…"</p> }>
+            {move || {
+                st.get()
+                    .map(|r| match r {
+                        Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                        Ok(s) => {
+                            let class = match s.state.as_str() {
+                                "sent" => "alert alert-ok send-result",
+                                "failed" | "cancelled" => "alert alert-error send-result",
+                                _ => "alert alert-warn send-result",
+                            };
+                            view! {
+                                <div class=class role="status" data-state=s.state.clone()>
+                                    <strong>{s.state_label.clone()}</strong>
+                                    {s.wa_message_id.clone().map(|id| view! {
+                                        <span class="small">" · ID pesan WhatsApp: " <code data-testid="wa-message-id">{id}</code></span>
+                                    })}
+                                    {s.tick.clone().map(|t| view! { <span class="small">" · " {t}</span> })}
+                                    {(!s.finished).then(|| view! { <span class="spinner dark" aria-hidden="true"></span> })}
+                                    {s.error.clone().filter(|_| s.finished).map(|e| view! { <p>{e}</p> })}
+                                    {s.waiting.clone().map(|w| view! { <p class="small">{w}</p> })}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}
+
+/// After a payment: offer to send the receipt over WhatsApp.
+#[component]
+pub fn ReceiptOffer(payment_id: i32) -> impl IntoView {
+    let send = ServerAction::<SendReceipt>::new();
+    let item = Signal::derive(move || match send.value().get() {
+        Some(Ok(Queued::Queued { item_id, .. })) => Some(item_id),
+        _ => None,
+    });
+    let error = Signal::derive(move || match send.value().get() {
+        Some(Err(AppError::Conflict(m))) => Some(m),
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    });
+    view! {
+        <div class="receipt-offer">
+            {move || match item.get() {
+                Some(id) => view! { <SendProgress item_id=id /> }.into_any(),
+                None => {
+                    view! {
+                        <button
+                            type="button"
+                            class="btn btn-wa btn-sm"
+                            disabled=move || send.pending().get()
+                            on:click=move |_| {
+                                send.dispatch(SendReceipt { payment_id });
+                            }
+                        >
+                            "Kirim bukti pembayaran via WhatsApp"
+                        </button>
+                    }
+                        .into_any()
+                }
+            }}
+            {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
+        </div>
+    }
+}
+
+/// The messages sent about an invoice: when, which template, state, delivery tick, error.
+#[component]
+pub fn InvoiceMessages(invoice_id: i32, #[prop(into)] refresh: Signal<u32>) -> impl IntoView {
+    let tick = crate::components::poll::use_tick(5000);
+    let rows = Resource::new(
+        move || (tick.get(), refresh.get()),
+        move |_| crate::api::messages::invoice_messages(invoice_id),
+    );
+    view! {
+        <div class="card">
+            <h2>"Pesan WhatsApp"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Memuat…"</p> }>
+                {move || {
+                    rows.get()
+                        .map(|r| match r {
+                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                            Ok(list) if list.is_empty() => {
+                                view! { <p class="muted">"Belum ada pesan untuk tagihan ini."</p> }.into_any()
+                            }
+                            Ok(list) => {
+                                view! {
+                                    <ul class="plain-list message-history">
+                                        {list
+                                            .into_iter()
+                                            .map(|m| {
+                                                view! {
+                                                    <li data-state=m.state.clone()>
+                                                        <strong>{m.template.clone()}</strong>
+                                                        {format!(" · {} · ", m.when)}
+                                                        <span>{m.state_label.clone()}</span>
+                                                        {m.tick.clone().map(|t| view! { <span class="small">" · " {t}</span> })}
+                                                        {m.error.clone().map(|e| view! { <p class="small field-error">{e}</p> })}
+                                                        <details>
+                                                            <summary class="small">"Lihat pesan"</summary>
+                                                            <WaPreview text=Signal::derive(move || m.body.clone()) />
+                                                        </details>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+        </div>
+    }
+}
