@@ -29,9 +29,14 @@ pub struct Compose {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Queued {
-    Queued { job_id: i32, item_id: i32 },
+    Queued {
+        job_id: i32,
+        item_id: i32,
+    },
     /// The same template went to this invoice at `last` (within 24 h): ask first.
-    NeedsConfirmation { last: String },
+    NeedsConfirmation {
+        last: String,
+    },
 }
 
 /// A queued message's progress, for the modal.
@@ -125,7 +130,8 @@ pub async fn send_receipt(payment_id: i32) -> Result<Queued, AppError> {
     ctx::respond(async move {
         let user = ctx::current_user()?;
         let state = ctx::state()?;
-        let (invoice_id, facts) = crate::server::messages::receipt::facts(&state, payment_id).await?;
+        let (invoice_id, facts) =
+            crate::server::messages::receipt::facts(&state, payment_id).await?;
         let queued = send::queue_receipt(&state, user.id, invoice_id, facts).await?;
         tracing::info!(payment = payment_id, user = %user.username, "receipt queued");
         Ok(queued)

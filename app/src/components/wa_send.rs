@@ -113,7 +113,11 @@ fn ComposeForm(
             confirm,
         });
     };
-    let kinds = [TemplateKind::Invoice, TemplateKind::Reminder, TemplateKind::Overdue];
+    let kinds = [
+        TemplateKind::Invoice,
+        TemplateKind::Reminder,
+        TemplateKind::Overdue,
+    ];
     view! {
         <div class="wa-compose">
             <dl class="wa-facts">

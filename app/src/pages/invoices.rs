@@ -8,9 +8,9 @@ use crate::{
     },
     components::{
         billing::{InvoiceBadge, Pager, PhoneBadge, flag, page_param, param, query_string},
-        wa_send::{InvoiceMessages, ReceiptOffer, WaSendButton},
         form::{Field, FormAlert, TextAreaField, field_error, form_error},
         payment::{PaymentDialog, payment_summary},
+        wa_send::{InvoiceMessages, ReceiptOffer, WaSendButton},
     },
     domain::{
         dates::{Period, format_date, format_date_short},

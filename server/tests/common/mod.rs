@@ -34,7 +34,13 @@ impl TestApp {
         config.bind = addr;
         tweak(&mut config);
         let options = server::leptos_options(&config);
-        let state = AppState::new(config, db.db.clone(), options);
+        let mut state = AppState::new(config, db.db.clone(), options);
+        // As `server::prepare` does: the engine sends through WAHA.
+        state.channel = Some(std::sync::Arc::new(app::server::waha::WahaChannel::new(
+            state.db.clone(),
+            state.config.clone(),
+            state.waha.http.clone(),
+        )));
         let stop = CancellationToken::new();
         let task = tokio::spawn({
             let (state, stop) = (state.clone(), stop.clone());

@@ -24,7 +24,9 @@ pub async fn facts(state: &AppState, payment_id: i32) -> Result<(i32, PaymentFac
         .one(db)
         .await?
         .map(|a| a.invoice_id)
-        .ok_or_else(|| AppError::Conflict("Pembayaran ini tidak tercatat pada tagihan mana pun.".into()))?;
+        .ok_or_else(|| {
+            AppError::Conflict("Pembayaran ini tidak tercatat pada tagihan mana pun.".into())
+        })?;
     let owed_after = db
         .query_one_raw(stmt(
             db,

@@ -72,7 +72,12 @@ async fn sent_recently(
     let row = send_items::Entity::find()
         .filter(send_items::Column::InvoiceId.eq(invoice_id))
         .filter(send_items::Column::TemplateKind.eq(kind.code()))
-        .filter(send_items::Column::State.is_in([state::PENDING, state::SENDING, state::SENT, state::UNKNOWN]))
+        .filter(send_items::Column::State.is_in([
+            state::PENDING,
+            state::SENDING,
+            state::SENT,
+            state::UNKNOWN,
+        ]))
         .filter(send_items::Column::CreatedAt.gte(since))
         .order_by_desc(send_items::Column::CreatedAt)
         .one(db)
@@ -95,13 +100,19 @@ pub async fn compose(
     let suggested = TemplateKind::for_invoice(d.days_until_due, invoice_sent);
     let kind = kind.unwrap_or(suggested);
     if kind == TemplateKind::Receipt {
-        return Err(AppError::field("kind", "Bukti pembayaran dikirim dari pencatatan pembayaran."));
+        return Err(AppError::field(
+            "kind",
+            "Bukti pembayaran dikirim dari pencatatan pembayaran.",
+        ));
     }
     let company = settings::company(&state.db).await?;
     let (body, _) = templates::body(&state.db, kind).await?;
     let vars = invoice_vars(&f, &company, d.today);
     let text = template::render(&body, &vars).map_err(|e| {
-        AppError::Conflict(format!("Template {} bermasalah: {e}. Perbaiki di halaman Template.", kind.label()))
+        AppError::Conflict(format!(
+            "Template {} bermasalah: {e}. Perbaiki di halaman Template.",
+            kind.label()
+        ))
     })?;
     let tz = state.config.timezone;
     Ok(Compose {
@@ -182,7 +193,9 @@ pub async fn queue(
         .wa_chat_id
         .clone()
         .unwrap_or_else(|| crate::domain::phone::chat_id(&number));
-    let session = waha::settings::load(&state.db, &state.config).await?.session;
+    let session = waha::settings::load(&state.db, &state.config)
+        .await?
+        .session;
     let job = outbox::enqueue(
         &state.db,
         NewJob {
@@ -228,10 +241,17 @@ pub async fn queue_receipt(
     let company = settings::company(&state.db).await?;
     let (body, _) = templates::body(&state.db, TemplateKind::Receipt).await?;
     let vars = receipt_vars(&f, &payment, &company, d.today);
-    let text = template::render(&body, &vars).map_err(|e| {
-        AppError::Conflict(format!("Template bukti pembayaran bermasalah: {e}."))
-    })?;
-    queue(state, user_id, invoice_id, TemplateKind::Receipt, &text, true).await
+    let text = template::render(&body, &vars)
+        .map_err(|e| AppError::Conflict(format!("Template bukti pembayaran bermasalah: {e}.")))?;
+    queue(
+        state,
+        user_id,
+        invoice_id,
+        TemplateKind::Receipt,
+        &text,
+        true,
+    )
+    .await
 }
 
 /// Where one queued message is: the modal polls this until it is sent or failed.
@@ -245,13 +265,15 @@ pub async fn item_state(db: &impl ConnectionTrait, item_id: i32) -> Result<SendS
         .await?
         .ok_or(AppError::NotFound)?;
     let waiting = match (i.state.as_str(), job.state.as_str()) {
-        (state::PENDING, outbox::state::JOB_PAUSED) => job
-            .pause_detail
-            .map(|d| format!("Pengiriman dijeda: {d}")),
-        (state::PENDING, _) if i.attempts > 0 => i
-            .error
-            .clone()
-            .map(|e| format!("Percobaan {} gagal ({e}); dicoba lagi otomatis.", i.attempts)),
+        (state::PENDING, outbox::state::JOB_PAUSED) => {
+            job.pause_detail.map(|d| format!("Pengiriman dijeda: {d}"))
+        }
+        (state::PENDING, _) if i.attempts > 0 => i.error.clone().map(|e| {
+            format!(
+                "Percobaan {} gagal ({e}); dicoba lagi otomatis.",
+                i.attempts
+            )
+        }),
         _ => None,
     };
     Ok(SendState {
@@ -281,7 +303,8 @@ pub async fn history(
         .order_by_desc(send_items::Column::Id)
         .all(db)
         .await?;
-    let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string();
+    let local =
+        |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string();
     Ok(rows
         .into_iter()
         .map(|r| MessageRow {

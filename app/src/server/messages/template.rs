@@ -231,3 +231,198 @@ mod tests {
         assert!(validate(TemplateKind::Invoice, body).is_err());
     }
 }
+
+#[cfg(test)]
+mod default_templates {
+    use super::*;
+    use crate::domain::{
+        company::{Account, CompanySettings},
+        messages::{InvoiceFacts, PaymentFacts, invoice_vars, receipt_vars},
+    };
+    use chrono::NaiveDate;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
+    }
+
+    fn facts() -> InvoiceFacts {
+        InvoiceFacts {
+            customer_name: "Siti Rahmawati".into(),
+            customer_code: "PLG-00012".into(),
+            wa_number: Some("6281234567890".into()),
+            address: Some("Jl. Melati 5".into()),
+            number: "INV-202611-00012".into(),
+            period: "2026-11".into(),
+            due_date: d(10),
+            amount: 150_000,
+            discount: 0,
+            paid: 0,
+            arrears_now: 0,
+            package_name: Some("Rumahan 20".into()),
+            package_speed_mbps: Some(20),
+        }
+    }
+
+    fn full_company() -> CompanySettings {
+        CompanySettings {
+            name: "Net Sejahtera".into(),
+            address: "Jl. Mawar 1".into(),
+            cs_contact: "0812-0000-1111".into(),
+            banks: vec![Account {
+                provider: "BCA".into(),
+                number: "1234567890".into(),
+                holder: "Net Sejahtera".into(),
+            }],
+            ewallets: vec![Account {
+                provider: "DANA".into(),
+                number: "081200001111".into(),
+                holder: "Budi".into(),
+            }],
+            pay_in_person: "Kantor, 08.00–17.00".into(),
+        }
+    }
+
+    fn render_all(
+        f: &InvoiceFacts,
+        company: &CompanySettings,
+        today: NaiveDate,
+    ) -> Vec<(TemplateKind, String)> {
+        TemplateKind::ALL
+            .into_iter()
+            .map(|k| {
+                let vars = if k == TemplateKind::Receipt {
+                    receipt_vars(
+                        f,
+                        &PaymentFacts {
+                            amount: 100_000,
+                            date: today,
+                            method_label: "Tunai".into(),
+                            owed_after: 50_000,
+                        },
+                        company,
+                        today,
+                    )
+                } else {
+                    invoice_vars(f, company, today)
+                };
+                let text = render(k.default_body(), &vars).unwrap_or_else(|e| panic!("{k:?}: {e}"));
+                // Nothing left unrendered, no empty holes.
+                assert!(
+                    !text.contains("{{") && !text.contains("{%"),
+                    "{k:?}: {text}"
+                );
+                assert!(
+                    !text.contains("**") && !text.contains("()"),
+                    "{k:?} has an empty mark: {text}"
+                );
+                assert!(!text.contains("\n\n\n"), "{k:?} has a gap: {text:?}");
+                (k, text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn without_arrears_no_arrears_line_appears() {
+        for (k, text) in render_all(&facts(), &full_company(), d(7)) {
+            assert!(!text.to_lowercase().contains("tunggakan"), "{k:?}: {text}");
+            assert!(text.contains("Siti Rahmawati"), "{k:?}");
+        }
+        let invoice = render(
+            TemplateKind::Invoice.default_body(),
+            &invoice_vars(&facts(), &full_company(), d(7)),
+        )
+        .unwrap();
+        for part in [
+            "PLG-00012",
+            "INV-202611-00012",
+            "November 2026",
+            "10 November 2026",
+            "Rp 150.000",
+            "Total: Rp 150.000",
+            "Rumahan 20 (20 Mbps)",
+            "BCA 1234567890 a.n. Net Sejahtera",
+            "DANA 081200001111 a.n. Budi",
+            "Bayar langsung: Kantor",
+            "0812-0000-1111",
+            "Net Sejahtera",
+        ] {
+            assert!(invoice.contains(part), "invoice lacks {part:?}:\n{invoice}");
+        }
+    }
+
+    #[test]
+    fn arrears_are_shown_and_counted_in_the_total() {
+        let mut f = facts();
+        f.arrears_now = 300_000;
+        let all = render_all(&f, &full_company(), d(7));
+        let invoice = &all[0].1;
+        assert!(
+            invoice.contains("Tunggakan sebelumnya: Rp 300.000"),
+            "{invoice}"
+        );
+        assert!(invoice.contains("Total: Rp 450.000"), "{invoice}");
+        let reminder = &all[1].1;
+        assert!(
+            reminder.contains("Rp 450.000") && reminder.contains("tunggakan Rp 300.000"),
+            "{reminder}"
+        );
+        assert!(reminder.contains("dalam 3 hari"), "{reminder}");
+    }
+
+    #[test]
+    fn a_partial_payment_shows_what_remains() {
+        let mut f = facts();
+        f.paid = 100_000;
+        let invoice = render(
+            TemplateKind::Invoice.default_body(),
+            &invoice_vars(&f, &full_company(), d(12)),
+        )
+        .unwrap();
+        assert!(invoice.contains("Sudah dibayar: Rp 100.000"), "{invoice}");
+        assert!(
+            invoice.contains("Sisa yang harus dibayar: Rp 50.000"),
+            "{invoice}"
+        );
+        let overdue = render(
+            TemplateKind::Overdue.default_body(),
+            &invoice_vars(&f, &full_company(), d(12)),
+        )
+        .unwrap();
+        assert!(
+            overdue.contains("*2 hari*") && overdue.contains("Rp 50.000"),
+            "{overdue}"
+        );
+        let receipt = &render_all(&f, &full_company(), d(12))[3].1;
+        assert!(
+            receipt.contains("Rp 100.000")
+                && receipt.contains("Sisa yang masih harus dibayar: *Rp 50.000*"),
+            "{receipt}"
+        );
+    }
+
+    #[test]
+    fn long_names_are_kept_whole() {
+        let mut f = facts();
+        f.customer_name = "Raden Mas Bambang Sutrisno Adiningrat Wicaksono Hadiprojo Kusumo".into();
+        for (k, text) in render_all(&f, &full_company(), d(7)) {
+            assert!(text.contains(&f.customer_name), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn missing_optional_settings_leave_no_trace() {
+        let mut f = facts();
+        f.package_speed_mbps = None;
+        for (k, text) in render_all(&f, &CompanySettings::default(), d(7)) {
+            assert!(!text.contains("Cara pembayaran"), "{k:?}: {text}");
+            assert!(!text.contains("Layanan pelanggan"), "{k:?}: {text}");
+            assert!(!text.contains(" dari "), "{k:?} names no company: {text}");
+        }
+        let invoice = render(
+            TemplateKind::Invoice.default_body(),
+            &invoice_vars(&f, &CompanySettings::default(), d(7)),
+        )
+        .unwrap();
+        assert!(invoice.contains("Paket: Rumahan 20\n"), "{invoice}");
+    }
+}

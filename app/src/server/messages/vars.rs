@@ -23,7 +23,9 @@ pub async fn for_preview(
                 .filter(invoices::Column::Number.eq(n.to_uppercase()))
                 .one(db)
                 .await?
-                .ok_or_else(|| AppError::field("invoice", format!("Tagihan {n} tidak ditemukan.")))?,
+                .ok_or_else(|| {
+                    AppError::field("invoice", format!("Tagihan {n} tidak ditemukan."))
+                })?,
         ),
         None => {
             invoices::Entity::find()

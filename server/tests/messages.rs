@@ -1,0 +1,420 @@
+//! Sending one invoice over WhatsApp, end to end below the browser: compose → send through the
+//! outbox → the engine → waha-sim, and what waha-sim received is exactly what was composed.
+
+mod common;
+
+use app::{
+    domain::{dates::Period, sending::SendPolicy},
+    server::{
+        billing::{customers, invoices, packages, payments},
+        engine::policy,
+        testing,
+    },
+};
+use common::TestApp;
+use serde_json::{Value, json};
+use server::waha_sim::{self, SimOptions};
+use std::time::{Duration, Instant};
+
+const KEY: &str = "kunci-sim-pesan-0123456789";
+
+struct World {
+    app: TestApp,
+    sim: waha_sim::SimHandle,
+    owner: reqwest::Client,
+    http: reqwest::Client,
+}
+
+impl World {
+    async fn new() -> Self {
+        let sim = waha_sim::spawn(SimOptions::fast(KEY)).await.unwrap();
+        let http = reqwest::Client::new();
+        // A WORKING session: start, then "scan" through the sim's control API.
+        let r = http
+            .post(format!("{}/api/sessions/default/start", sim.url()))
+            .header("X-Api-Key", KEY)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let r = http
+                .post(format!("{}/_sim/sessions/default/scan", sim.url()))
+                .send()
+                .await
+                .unwrap();
+            if r.status().is_success() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "sim never offered a QR");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let url = sim.url();
+        let app = TestApp::start_with(testing::sqlite().await, move |c| {
+            c.waha_url = Some(url.parse().unwrap());
+            c.waha_api_key = Some(app::server::Secret::new(KEY));
+            c.send_lease = Duration::from_millis(400);
+        })
+        .await;
+        policy::save(
+            &app.state.db,
+            &SendPolicy {
+                daily_cap: None,
+                quiet: None,
+            },
+        )
+        .await
+        .unwrap();
+        let owner = app.owner().await;
+        World {
+            app,
+            sim,
+            owner,
+            http,
+        }
+    }
+
+    /// A customer with this phone and an invoice for November 2026; the invoice id.
+    async fn invoice_for(&self, name: &str, phone: &str) -> i32 {
+        let db = &self.app.state.db;
+        let now = chrono::Utc::now();
+        let pkg = match packages::list(db).await.unwrap().first() {
+            Some(p) => p.id,
+            None => {
+                packages::save(
+                    db,
+                    None,
+                    packages::PackageInput {
+                        name: "Rumahan 20",
+                        speed_mbps: "20",
+                        price: "150.000",
+                        description: "",
+                    },
+                    now,
+                )
+                .await
+                .unwrap()
+                .id
+            }
+        };
+        let c = customers::create(
+            db,
+            &customers::CustomerInput {
+                name: name.into(),
+                phone: phone.into(),
+                package_id: pkg.to_string(),
+                billing_day: "10".into(),
+                ..Default::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let period = Period::parse("2026-11").unwrap();
+        invoices::run(db, period, period.first_day(), now)
+            .await
+            .unwrap();
+        let id: i32 = <app::server::entity::invoices::Entity as sea_orm::EntityTrait>::find()
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|i| i.customer_id == c.id)
+            .unwrap()
+            .id;
+        id
+    }
+
+    async fn call(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let r = self.app.call(&self.owner, path, form).await;
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn call_json(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .owner
+            .post(self.app.url(path))
+            .header("Origin", &self.app.base)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn sim_messages(&self) -> Vec<Value> {
+        self.http
+            .get(format!("{}/_sim/messages", self.sim.url()))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Polls the item until it is finished; its final state.
+    async fn wait_item(&self, item_id: i64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let (s, v) = self
+                .call("/api/messages/state", &[("item_id", &item_id.to_string())])
+                .await;
+            assert_eq!(s, 200, "{v}");
+            if v["finished"] == true {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "not finished: {v}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn stop(self) {
+        self.app.stop().await;
+        self.sim.stop().await;
+    }
+}
+
+fn text_of(m: &Value) -> &str {
+    m["text"]
+        .as_str()
+        .or_else(|| m["body"].as_str())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_text_waha_receives_is_exactly_the_preview_and_repeats_need_confirmation() {
+    let w = World::new().await;
+    let invoice = w.invoice_for("Siti Rahmawati", "0812-3456-7890").await;
+
+    let (s, c) = w
+        .call(
+            "/api/messages/compose",
+            &[("invoice_id", &invoice.to_string())],
+        )
+        .await;
+    assert_eq!(s, 200, "{c}");
+    assert_eq!(c["problem"], Value::Null);
+    let text = c["text"].as_str().unwrap().to_owned();
+    assert!(
+        text.contains("Siti Rahmawati") && text.contains("Rp 150.000"),
+        "{text}"
+    );
+
+    let (s, q) = w
+        .call_json(
+            "/api/messages/send",
+            json!({"invoice_id": invoice, "kind": c["kind"], "text": text, "confirm": false}),
+        )
+        .await;
+    assert_eq!(s, 200, "{q}");
+    let item = q["Queued"]["item_id"].as_i64().expect("queued");
+    let done = w.wait_item(item).await;
+    assert_eq!(done["state"], "sent", "{done}");
+    let msg_id = done["wa_message_id"].as_str().unwrap().to_owned();
+
+    let received = w.sim_messages().await;
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(
+        text_of(&received[0]),
+        text,
+        "WAHA got something else than the preview"
+    );
+    assert_eq!(received[0]["chatId"], "6281234567890@c.us");
+    assert!(
+        received[0]["id"]
+            .as_str()
+            .is_some_and(|id| id.contains(&msg_id) || msg_id.contains(id)),
+        "message id {msg_id} vs {:?}",
+        received[0]["id"]
+    );
+
+    // The same template again within 24 h asks first, and sends nothing until confirmed.
+    let (s, again) = w
+        .call_json(
+            "/api/messages/send",
+            json!({"invoice_id": invoice, "kind": c["kind"], "text": text, "confirm": false}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert!(again["NeedsConfirmation"]["last"].is_string(), "{again}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(w.sim_messages().await.len(), 1);
+
+    // An edited text is sent as edited.
+    let edited = format!("{text}\n\nCatatan: mohon konfirmasi setelah transfer.");
+    let (_, q) = w
+        .call_json(
+            "/api/messages/send",
+            json!({"invoice_id": invoice, "kind": c["kind"], "text": edited, "confirm": true}),
+        )
+        .await;
+    let item = q["Queued"]["item_id"]
+        .as_i64()
+        .expect("queued after confirmation");
+    assert_eq!(w.wait_item(item).await["state"], "sent");
+    let received = w.sim_messages().await;
+    assert_eq!(received.len(), 2);
+    assert!(received.iter().any(|m| text_of(m) == edited));
+
+    // The invoice's history lists both, newest first.
+    let (_, h) = w
+        .call(
+            "/api/messages/history",
+            &[("invoice_id", &invoice.to_string())],
+        )
+        .await;
+    let h = h.as_array().unwrap();
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[0]["body"], edited);
+    assert_eq!(h[1]["state"], "sent");
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn customers_who_cannot_receive_are_refused_and_not_on_whatsapp_shows_on_the_customer() {
+    let w = World::new().await;
+    let no_number = w.invoice_for("Tanpa Nomor", "").await;
+    let (s, c) = w
+        .call(
+            "/api/messages/compose",
+            &[("invoice_id", &no_number.to_string())],
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        c["problem"].as_str().unwrap().contains("nomor WhatsApp"),
+        "{c}"
+    );
+    let (s, e) = w
+        .call_json(
+            "/api/messages/send",
+            json!({"invoice_id": no_number, "kind": "Invoice", "text": "Halo", "confirm": false}),
+        )
+        .await;
+    assert_eq!(s, 409, "{e}");
+
+    // A number WhatsApp does not know: the send fails with a reason, the customer remembers it.
+    w.http
+        .put(format!("{}/_sim/not-on-whatsapp", w.sim.url()))
+        .json(&json!(["6281299990000"]))
+        .send()
+        .await
+        .unwrap();
+    let unknown = w.invoice_for("Nomor Asing", "081299990000").await;
+    let (_, q) = w
+        .call_json(
+            "/api/messages/send",
+            json!({"invoice_id": unknown, "kind": "Invoice", "text": "Halo", "confirm": false}),
+        )
+        .await;
+    let item = q["Queued"]["item_id"].as_i64().expect("queued");
+    let done = w.wait_item(item).await;
+    assert_eq!(done["state"], "failed");
+    assert!(
+        done["error"]
+            .as_str()
+            .unwrap()
+            .contains("tidak terdaftar di WhatsApp"),
+        "{done}"
+    );
+    assert!(w.sim_messages().await.is_empty());
+    let (_, c) = w
+        .call(
+            "/api/messages/compose",
+            &[("invoice_id", &unknown.to_string())],
+        )
+        .await;
+    assert!(
+        c["problem"].as_str().unwrap().contains("tidak terdaftar"),
+        "{c}"
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_template_with_an_unknown_variable_cannot_be_saved_and_saved_ones_are_used() {
+    let w = World::new().await;
+    let (s, e) = w
+        .call_json(
+            "/api/templates/save",
+            json!({"kind": "Invoice", "body": "Halo {{ nama }}\nRekening: {{ rekening_bank }}"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
+    let msg = e["Validation"][0]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("Baris 2:") && msg.contains("rekening_bank"),
+        "{msg}"
+    );
+
+    let (s, _) = w
+        .call_json(
+            "/api/templates/save",
+            json!({"kind": "Invoice", "body": "Yth. {{ nama }}, tagihan {{ no_tagihan }}: {{ sisa_bayar }}."}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let invoice = w.invoice_for("Budi", "08123456789").await;
+    // November's invoice is overdue by now, so ask for the invoice template explicitly.
+    let (_, c) = w
+        .call(
+            "/api/messages/compose",
+            &[("invoice_id", &invoice.to_string()), ("kind", "Invoice")],
+        )
+        .await;
+    assert_eq!(c["suggested"], "Overdue");
+    let expected = format!(
+        "Yth. Budi, tagihan {}: Rp 150.000.",
+        c["invoice_number"].as_str().unwrap()
+    );
+    assert_eq!(c["text"], expected);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn recording_a_payment_can_send_the_receipt() {
+    let w = World::new().await;
+    let invoice = w.invoice_for("Dewi Lestari", "+62 812 1111 2222").await;
+    let db = &w.app.state.db;
+    let tz = w.app.state.config.timezone;
+    let today = app::server::billing::clock::today(tz);
+    let paid = payments::record(
+        db,
+        &payments::NewPayment {
+            invoice_id: Some(invoice),
+            amount: "150000".into(),
+            method: "cash".into(),
+            ..Default::default()
+        },
+        None,
+        today,
+        chrono::Utc::now(),
+        tz,
+    )
+    .await
+    .unwrap();
+    let (s, q) = w
+        .call(
+            "/api/messages/receipt",
+            &[("payment_id", &paid.payment_id.to_string())],
+        )
+        .await;
+    assert_eq!(s, 200, "{q}");
+    let item = q["Queued"]["item_id"].as_i64().expect("queued");
+    assert_eq!(w.wait_item(item).await["state"], "sent");
+    let received = w.sim_messages().await;
+    let text = text_of(&received[0]);
+    assert!(
+        text.contains("Rp 150.000") && text.contains("LUNAS") && text.contains("Tunai"),
+        "{text}"
+    );
+    assert_eq!(received[0]["chatId"], "6281211112222@c.us");
+    w.stop().await;
+}
