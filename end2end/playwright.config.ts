@@ -13,6 +13,9 @@ const siteRoot = process.env.LEPTOS_SITE_ROOT ?? resolve(__dirname, "../target/s
 const simBin = process.env.WAHA_SIM_BIN ?? join(dirname(bin), "waha-sim");
 
 
+// Spec files run in this order per viewport.
+const SPEC_ORDER = ["foundation", "billing", "whatsapp", "messages"];
+
 const chromium = {
   executablePath: "/usr/bin/chromium",
   args: [
@@ -87,13 +90,17 @@ export default defineConfig({
     locale: "id-ID",
     timezoneId: "Asia/Jakarta",
   },
-  // Per viewport: the first-run story creates the owner, then every other spec signs in as it.
+  // Per viewport, one spec after another (they share the viewport's server, database and
+  // WhatsApp session): the first-run story creates the owner, every later spec signs in as it.
+  // The two viewports run side by side.
   projects: viewports.flatMap((v) => {
     const use = { ...devices["Desktop Chrome"], ...v.use, baseURL: `http://127.0.0.1:${v.port}`, launchOptions: chromium };
-    return [
-      { name: `${v.name}-setup`, testMatch: /foundation\.spec\.ts/, use },
-      { name: v.name, testIgnore: /foundation\.spec\.ts/, dependencies: [`${v.name}-setup`], use },
-    ];
+    return SPEC_ORDER.map((spec, i) => ({
+      name: i === 0 ? `${v.name}-setup` : `${v.name}-${spec}`,
+      testMatch: new RegExp(`${spec}\\.spec\\.ts$`),
+      dependencies: i === 0 ? [] : [i === 1 ? `${v.name}-setup` : `${v.name}-${SPEC_ORDER[i - 1]}`],
+      use,
+    }));
   }),
   webServer: viewports.flatMap((v) => [sim(v.port), server(v.port)]),
 });
