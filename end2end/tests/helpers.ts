@@ -64,3 +64,42 @@ export async function signIn(page: Page) {
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await hydrated(page);
 }
+
+/** The viewport's waha-sim, from the page's Tagih URL. */
+export function simUrl(page: Page) {
+  const port = Number(new URL(page.url()).port);
+  return `http://127.0.0.1:${simPort(port)}`;
+}
+
+/** The viewport's WhatsApp session is WORKING: started, and "scanned" in the simulator when it
+ * asks for a QR (an earlier spec may have linked it already, then a start logs straight in). */
+export async function connectWhatsApp(page: Page) {
+  const base = simUrl(page);
+  const headers = { "X-Api-Key": SIM_KEY };
+  await page.request.post(`${base}/api/sessions/default/start`, { headers });
+  await expect
+    .poll(
+      async () => {
+        const status = (await (await page.request.get(`${base}/api/sessions/default`, { headers })).json()).status;
+        if (status === "SCAN_QR_CODE") await page.request.post(`${base}/_sim/sessions/default/scan`);
+        return status;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe("WORKING");
+}
+
+/** Calls a server function with the page's session (form-encoded, as the app does). */
+export async function call(page: Page, name: string, form: Record<string, string>) {
+  const origin = new URL(page.url()).origin;
+  const r = await page.request.post(`${origin}/api/${name}`, { form, headers: { Origin: origin } });
+  expect(r.ok(), `${name}: ${r.status()} ${await r.text()}`).toBeTruthy();
+  return r.json();
+}
+
+export async function callJson(page: Page, name: string, data: unknown) {
+  const origin = new URL(page.url()).origin;
+  const r = await page.request.post(`${origin}/api/${name}`, { data, headers: { Origin: origin } });
+  expect(r.ok(), `${name}: ${r.status()} ${await r.text()}`).toBeTruthy();
+  return r.json();
+}

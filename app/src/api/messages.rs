@@ -138,3 +138,68 @@ pub async fn send_receipt(payment_id: i32) -> Result<Queued, AppError> {
     })
     .await
 }
+
+/// Which template a bulk send uses: by each invoice's due state, or one for all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TemplateChoice {
+    Auto,
+    Kind(TemplateKind),
+}
+
+/// "Kirim Semua via WhatsApp" with the table's current filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRequest {
+    pub query: crate::api::invoices::InvoiceQuery,
+    pub template: TemplateChoice,
+    /// `original` (2 s), `safe` (random 30–60 s) or `custom`.
+    pub pacing: String,
+    pub delay_secs: String,
+    pub jitter_secs: String,
+}
+
+/// What a bulk send would do, for the modal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkPlan {
+    /// Invoices the filter selects.
+    pub selected: u64,
+    /// Will get a message.
+    pub ready: u64,
+    /// Paid or void: nothing to ask for.
+    pub closed: u64,
+    pub no_number: u64,
+    pub invalid: u64,
+    pub not_on_whatsapp: u64,
+    /// Already got this template today.
+    pub sent_today: u64,
+    pub first_preview: Option<String>,
+    pub first_to: Option<String>,
+    pub eta: String,
+    pub daily_cap: Option<u32>,
+    pub quiet: Option<String>,
+    /// Quiet hours / daily cap holding messages back right now.
+    pub held_now: Option<String>,
+}
+
+#[server(endpoint = "messages/bulk-plan", input = server_fn::codec::Json)]
+pub async fn plan_bulk(request: BulkRequest) -> Result<BulkPlan, AppError> {
+    use crate::server::{ctx, messages::bulk};
+    ctx::respond(async move {
+        ctx::current_user()?;
+        bulk::plan(&ctx::state()?, &request).await
+    })
+    .await
+}
+
+/// Creates the bulk job; its id.
+#[server(endpoint = "messages/bulk-send", input = server_fn::codec::Json)]
+pub async fn send_bulk(request: BulkRequest) -> Result<i32, AppError> {
+    use crate::server::{ctx, messages::bulk};
+    ctx::respond(async move {
+        let user = ctx::current_user()?;
+        let state = ctx::state()?;
+        let job = bulk::send(&state, user.id, &request).await?;
+        tracing::info!(job, user = %user.username, "bulk send queued");
+        Ok(job)
+    })
+    .await
+}

@@ -6,5 +6,6 @@ pub mod layout;
 pub mod payment;
 pub mod poll;
 pub mod progress;
+pub mod wa_bulk;
 pub mod wa_preview;
 pub mod wa_send;

@@ -5,7 +5,7 @@
 use crate::{
     api::{
         messages::{Compose, Queued, SendMessage, SendReceipt, compose_message, message_state},
-        whatsapp::wa_nav_status,
+        whatsapp::wa_status,
     },
     components::{form::form_error, wa_preview::WaPreview},
     domain::{
@@ -45,7 +45,10 @@ pub fn WaSendButton(invoice_id: i32, usable: bool) -> impl IntoView {
 pub fn WaSendModal(invoice_id: i32, #[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let kind = RwSignal::new(None::<TemplateKind>);
     let composed = Resource::new(move || kind.get(), move |k| compose_message(invoice_id, k));
-    let wa = Resource::new(|| (), |_| wa_nav_status());
+    // Asked live from WAHA (the cached status may be stale when no webhook is registered), and
+    // again every few seconds while the modal is open.
+    let tick = crate::components::poll::use_tick(5000);
+    let wa = Resource::new(move || tick.get(), |_| wa_status());
     let close = move |_| on_close.run(());
     view! {
         <div class="modal-backdrop" on:click=close></div>

@@ -10,6 +10,7 @@ use crate::{
         billing::{InvoiceBadge, Pager, PhoneBadge, flag, page_param, param, query_string},
         form::{Field, FormAlert, TextAreaField, field_error, form_error},
         payment::{PaymentDialog, payment_summary},
+        wa_bulk::BulkSendButton,
         wa_send::{InvoiceMessages, ReceiptOffer, WaSendButton},
     },
     domain::{
@@ -154,8 +155,7 @@ pub fn InvoicesPage() -> impl IntoView {
                     <button type="button" class="btn btn-primary" on:click=move |_| set_show_run.update(|s| *s = !*s)>
                         "Buat tagihan"
                     </button>
-                    // Slot for "Kirim Semua via WhatsApp" (messages issue).
-                    <span class="wa-slot" data-slot="whatsapp-bulk"></span>
+                    <BulkSendButton query=Signal::derive(move || view_state.get().query()) />
                     <a class="btn btn-ghost" rel="external" download="" href=move || view_state.with(View::export_href)>
                         "Ekspor CSV"
                     </a>

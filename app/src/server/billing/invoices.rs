@@ -873,3 +873,28 @@ pub async fn set_discount(
     txn.commit().await?;
     Ok(())
 }
+
+/// The ids of every invoice matching the table's filters (no paging), in the table's order:
+/// what "Kirim Semua via WhatsApp" acts on.
+pub async fn matching_ids(
+    db: &impl ConnectionTrait,
+    q: &InvoiceQuery,
+    today: NaiveDate,
+) -> Result<Vec<i32>, AppError> {
+    let mut f = base_filter(q, db.get_database_backend())?;
+    status_filter(&mut f, q, today)?;
+    let rows = db
+        .query_all_raw(stmt(
+            db,
+            &format!(
+                "SELECT i.id FROM invoices i JOIN customers c ON c.id = i.customer_id{} ORDER BY {}",
+                where_sql(&f.clauses),
+                order_sql(q)
+            ),
+            f.values,
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|r| r.try_get::<i32>("", "id").map_err(Into::into))
+        .collect()
+}

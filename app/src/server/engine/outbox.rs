@@ -61,7 +61,21 @@ pub struct NewJob {
 
 /// Creates the job and all its items in one transaction: either every recipient is queued or
 /// none is.
-pub async fn enqueue(db: &DatabaseConnection, new: NewJob) -> Result<job::Model, DbErr> {
+pub async fn enqueue(db: &DatabaseConnection, mut new: NewJob) -> Result<job::Model, DbErr> {
+    let kind = new.template_kind.clone();
+    let items = std::mem::take(&mut new.items)
+        .into_iter()
+        .map(|i| (kind.clone(), i))
+        .collect();
+    enqueue_kinds(db, new, items).await
+}
+
+/// As [`enqueue`], each item with its own template kind (a bulk send chosen by due state).
+pub async fn enqueue_kinds(
+    db: &DatabaseConnection,
+    new: NewJob,
+    items: Vec<(String, NewItem)>,
+) -> Result<job::Model, DbErr> {
     let now = Utc::now();
     let txn = begin_write(db).await?;
     ensure_session(&txn, &new.wa_session, now).await?;
@@ -75,7 +89,7 @@ pub async fn enqueue(db: &DatabaseConnection, new: NewJob) -> Result<job::Model,
         auto_resume: Set(true),
         delay_ms: Set(new.pacing.delay_ms),
         jitter_ms: Set(new.pacing.jitter_ms),
-        total: Set(i32::try_from(new.items.len()).unwrap_or(i32::MAX)),
+        total: Set(i32::try_from(items.len()).unwrap_or(i32::MAX)),
         description: Set(new.description.clone()),
         created_by: Set(new.created_by),
         finished_at: Set(None),
@@ -86,12 +100,12 @@ pub async fn enqueue(db: &DatabaseConnection, new: NewJob) -> Result<job::Model,
     .insert(&txn)
     .await?;
     // 400 rows × 24 columns stays under every backend's bind-parameter limit.
-    for chunk in new.items.chunks(400) {
-        let rows = chunk.iter().map(|i| item::ActiveModel {
+    for chunk in items.chunks(400) {
+        let rows = chunk.iter().map(|(kind, i)| item::ActiveModel {
             job_id: Set(created.id),
             invoice_id: Set(i.invoice_id),
             customer_id: Set(i.customer_id),
-            template_kind: Set(new.template_kind.clone()),
+            template_kind: Set(kind.clone()),
             chat_id: Set(i.chat_id.clone()),
             wa_number: Set(i.wa_number.clone()),
             body: Set(i.body.clone()),

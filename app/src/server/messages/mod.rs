@@ -1,5 +1,6 @@
 //! Messages: templates, the values they are rendered with, and sending one message.
 
+pub mod bulk;
 pub mod receipt;
 pub mod send;
 pub mod template;
