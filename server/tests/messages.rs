@@ -418,3 +418,132 @@ async fn recording_a_payment_can_send_the_receipt() {
     assert_eq!(received[0]["chatId"], "6281211112222@c.us");
     w.stop().await;
 }
+
+/// "Kirim Semua via WhatsApp" over HTTP: the plan sorts the filtered invoices into ready, no
+/// number, invalid, not on WhatsApp, already sent today and closed; sending queues one job for
+/// the ready ones, and WAHA receives exactly the planned first message. A second plan counts
+/// what the first run learnt, and with nobody left to send to, sending is refused.
+#[tokio::test]
+async fn send_all_counts_who_is_ready_and_waha_receives_exactly_the_planned_message() {
+    use app::api::{
+        invoices::InvoiceQuery,
+        messages::{BulkRequest, TemplateChoice},
+    };
+    use sea_orm::{ConnectionTrait, EntityTrait};
+    let w = World::new().await;
+    w.http
+        .put(format!("{}/_sim/not-on-whatsapp", w.sim.url()))
+        .json(&json!(["6281211110004"]))
+        .send()
+        .await
+        .unwrap();
+    let ani = w.invoice_for("Ani Lestari", "0812-1111-0001").await;
+    w.invoice_for("Budi Hartono", "").await;
+    let cici = w.invoice_for("Cici Paramita", "0812-1111-0003").await;
+    let dedi = w.invoice_for("Dedi Kurniawan", "0812-1111-0004").await;
+    let eka = w.invoice_for("Eka Saputra", "0812-1111-0005").await;
+    let db = &w.app.state.db;
+    // An imported number that is not a phone number, and an invoice already paid.
+    db.execute_unprepared(&format!(
+        "UPDATE customers SET phone_status = 'invalid', wa_number = NULL, wa_chat_id = NULL \
+         WHERE id = (SELECT customer_id FROM invoices WHERE id = {cici})"
+    ))
+    .await
+    .unwrap();
+    db.execute_unprepared(&format!(
+        "UPDATE invoices SET paid = amount, status = 'paid' WHERE id = {eka}"
+    ))
+    .await
+    .unwrap();
+
+    let request = |delay: &str| BulkRequest {
+        query: InvoiceQuery {
+            period: "2026-11".into(),
+            page: 1,
+            ..Default::default()
+        },
+        template: TemplateChoice::Auto,
+        pacing: "custom".into(),
+        delay_secs: delay.into(),
+        jitter_secs: "0".into(),
+    };
+    let (s, plan) = w
+        .call_json("/api/messages/bulk-plan", json!({"request": request("1")}))
+        .await;
+    assert_eq!(s, 200, "{plan}");
+    let n = |k: &str| plan[k].as_u64().unwrap();
+    assert_eq!(
+        [
+            n("selected"),
+            n("ready"),
+            n("no_number"),
+            n("invalid"),
+            n("not_on_whatsapp"),
+            n("sent_today"),
+            n("closed")
+        ],
+        [5, 2, 1, 1, 0, 0, 1],
+        "{plan}"
+    );
+    let preview = plan["first_preview"].as_str().unwrap().to_owned();
+    assert!(preview.contains("Ani Lestari"), "{preview}");
+    assert!(plan["first_to"].as_str().unwrap().contains("6281211110001"));
+
+    // A pace below one second is refused next to its field, and nothing is queued.
+    let (s, e) = w
+        .call_json(
+            "/api/messages/bulk-send",
+            json!({"request": request("0,2")}),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
+    assert_eq!(e["Validation"][0]["field"], "delay_secs", "{e}");
+    let jobs = app::server::entity::send_jobs::Entity::find().all(db).await;
+    assert!(jobs.unwrap().is_empty());
+
+    let (s, job) = w
+        .call_json("/api/messages/bulk-send", json!({"request": request("1")}))
+        .await;
+    assert_eq!(s, 200, "{job}");
+    let job = i32::try_from(job.as_i64().unwrap()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let c = loop {
+        let c = app::server::engine::outbox::counts(db, job).await.unwrap();
+        if c.pending + c.sending == 0 {
+            break c;
+        }
+        assert!(Instant::now() < deadline, "job stuck: {c:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!((c.sent, c.failed), (1, 1), "{c:?}");
+    let received = w.sim_messages().await;
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0]["chatId"], "6281211110001@c.us");
+    assert_eq!(text_of(&received[0]), preview, "WAHA got something else");
+    let items = app::server::entity::send_items::Entity::find()
+        .all(db)
+        .await
+        .unwrap();
+    let failed = items.iter().find(|i| i.invoice_id == Some(dedi)).unwrap();
+    assert_eq!(failed.error_code.as_deref(), Some("not_on_whatsapp"));
+    assert!(
+        items
+            .iter()
+            .any(|i| i.invoice_id == Some(ani) && i.state == "sent")
+    );
+
+    let (_, plan) = w
+        .call_json("/api/messages/bulk-plan", json!({"request": request("1")}))
+        .await;
+    let n = |k: &str| plan[k].as_u64().unwrap();
+    assert_eq!(
+        [n("ready"), n("not_on_whatsapp"), n("sent_today")],
+        [0, 1, 1],
+        "{plan}"
+    );
+    let (s, e) = w
+        .call_json("/api/messages/bulk-send", json!({"request": request("1")}))
+        .await;
+    assert_eq!(s, 409, "{e}");
+    w.stop().await;
+}

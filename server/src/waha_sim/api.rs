@@ -719,6 +719,18 @@ async fn send_text(State(sim): S, body: Option<Json<Value>>) -> Response {
         sim.drop_session(&session, to);
     }
 
+    let reply_delay = sim.lock().faults.reply_delay_ms;
+    if reply_delay > 0 {
+        tokio::time::sleep(Duration::from_millis(reply_delay)).await;
+    }
+    let lost = {
+        let mut st = sim.lock();
+        let rate = st.faults.lost_reply_rate;
+        rate > 0.0 && rand::Rng::gen_bool(&mut st.rng, rate.clamp(0.0, 1.0))
+    };
+    if lost {
+        return fail("Simulated internal error after sending", None);
+    }
     if sim.lock().faults.empty_send_body {
         return created_empty();
     }

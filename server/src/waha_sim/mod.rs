@@ -94,6 +94,15 @@ pub struct Faults {
     /// Sent messages never get an ack.
     #[arg(long = "never-ack")]
     pub never_ack: bool,
+    /// Fraction (0..1) of accepted sends answered with a 500 although the message went out (a
+    /// flapping session: devlikeapro/waha#1225, #552). Callers must look in the chat before
+    /// sending again.
+    #[arg(long = "lost-reply-rate", default_value_t = 0.0)]
+    pub lost_reply_rate: f64,
+    /// sendText waits this long after the message went out before it answers (WEBJS waits for
+    /// WhatsApp's server): a caller that dies meanwhile cannot know the message was sent.
+    #[arg(long = "reply-delay-ms", default_value_t = 0)]
+    pub reply_delay_ms: u64,
     /// sendText answers 201 with an empty body (a WEBJS 2025.6.5 bug).
     #[arg(long = "empty-send-body")]
     pub empty_send_body: bool,

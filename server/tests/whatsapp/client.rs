@@ -560,7 +560,7 @@ async fn latency_beyond_the_timeout_is_a_timeout() {
 }
 
 #[tokio::test]
-async fn a_drop_to_starting_is_transient_and_recovers_by_itself() {
+async fn a_drop_to_starting_pauses_the_channel_and_recovers_by_itself() {
     let (_sim, c) = working(SimOptions {
         start_delay_ms: 400,
         status_wait_ms: 100,
@@ -581,7 +581,8 @@ async fn a_drop_to_starting_is_transient_and_recovers_by_itself() {
         matches!(&e, WahaError::StatusGate { status, .. } if status == "STARTING"),
         "{e:?}"
     );
-    assert_eq!(e.class(), ErrorClass::Transient);
+    // Channel-wide: the engine pauses the job rather than spend each recipient's attempts.
+    assert_eq!(e.class(), ErrorClass::Channel);
     wait_for(&c, "default", "WORKING").await;
     c.send_text("default", "628111@c.us", "2").await.unwrap();
 }

@@ -249,3 +249,186 @@ async fn the_463_lock_pauses_the_job_for_the_admin() {
     let _ = task.await;
     t.cleanup().await;
 }
+
+/// Numbers 628130000000 + i, one message each.
+fn numbers(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("6281300{i:05}")).collect()
+}
+
+async fn put_faults(sim: &SimHandle, faults: Value) {
+    let r = reqwest::Client::new()
+        .put(format!("{}/_sim/faults", sim.url()))
+        .json(&faults)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+}
+
+/// Every chat in the simulator got exactly one message, with the text queued for it.
+fn assert_each_once(msgs: &[Value], numbers: &[String]) {
+    let mut per_chat = std::collections::HashMap::<&str, Vec<&str>>::new();
+    for m in msgs {
+        per_chat
+            .entry(m["chatId"].as_str().unwrap())
+            .or_default()
+            .push(m["text"].as_str().unwrap());
+    }
+    let twice: Vec<_> = per_chat.iter().filter(|(_, v)| v.len() > 1).collect();
+    assert!(twice.is_empty(), "sent more than once: {twice:?}");
+    for n in numbers {
+        let got = per_chat.get(format!("{n}@c.us").as_str());
+        assert_eq!(
+            got.map(|v| v[0].to_owned()),
+            Some(format!("Tagihan untuk {n}")),
+            "{n} did not get its message"
+        );
+    }
+    assert_eq!(
+        msgs.len(),
+        numbers.len(),
+        "messages to numbers never queued"
+    );
+}
+
+/// Issue 6 (a): 300 recipients while WAHA answers 500 at random (some after the message went
+/// out), responds slowly, and drops to STARTING mid-run. Every number gets exactly one message;
+/// the job pauses while WhatsApp reconnects and resumes by itself.
+#[tokio::test]
+async fn three_hundred_recipients_through_faults_each_get_exactly_one_message() {
+    let sim = working_sim(SimOptions {
+        start_delay_ms: 300,
+        ..SimOptions::fast(KEY)
+    })
+    .await;
+    // Faults only once the session works (the start above would meet them too).
+    put_faults(
+        &sim,
+        json!({
+            "latencyMs": 2, "errorRate": 0.03, "lostReplyRate": 0.02, "seed": 6,
+            "dropAfter": 120, "dropTo": "STARTING",
+        }),
+    )
+    .await;
+    let (db, stop, task, t) = engine_on(&sim).await;
+    let numbers = numbers(300);
+    let refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
+    let mut new = job(&refs);
+    new.pacing.delay_ms = 0;
+    let j = outbox::enqueue(&db, new).await.unwrap();
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let mut pauses = std::collections::BTreeSet::new();
+    let c = loop {
+        let c = outbox::counts(&db, j.id).await.unwrap();
+        let row = send_jobs::Entity::find_by_id(j.id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        if row.state == "paused" {
+            assert!(row.auto_resume, "a reconnect must not wait for the admin");
+            pauses.insert(row.pause_reason.clone().unwrap_or_default());
+        }
+        if row.state == "done" {
+            break c;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "job stuck: {c:?} {row:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    assert_eq!(
+        (c.sent, c.failed, c.unknown, c.pending),
+        (300, 0, 0, 0),
+        "{c:?}"
+    );
+    assert!(
+        pauses.contains("session_status"),
+        "the drop to STARTING never paused the job: {pauses:?}"
+    );
+    let msgs = sim_messages(&sim).await;
+    assert_each_once(&msgs, &numbers);
+    // The faults really happened: 500s were answered, some after the message went out.
+    let requests = sim_get_requests(&sim).await;
+    let errors = requests
+        .iter()
+        .filter(|r| r["path"] == "/api/sendText" && r["status"] == 500)
+        .count();
+    assert!(
+        errors >= 5,
+        "too few injected failures to mean anything: {errors}"
+    );
+    // Every item carries the id WAHA gave its message.
+    let items = send_items::Entity::find().all(&db).await.unwrap();
+    let ids: std::collections::HashSet<&str> =
+        msgs.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert!(items.iter().all(|i| {
+        i.wa_message_id
+            .as_deref()
+            .is_some_and(|id| ids.contains(id))
+    }));
+    stop.cancel();
+    let _ = task.await;
+    t.cleanup().await;
+}
+
+async fn sim_get_requests(sim: &SimHandle) -> Vec<Value> {
+    reqwest::get(format!("{}/_sim/requests", sim.url()))
+        .await
+        .unwrap()
+        .json::<Vec<Value>>()
+        .await
+        .unwrap()
+}
+
+/// Issue 6 (e): quiet hours and the daily cap hold items back (nothing reaches WAHA) and
+/// release them when the window ends or the admin raises the cap.
+#[tokio::test]
+async fn quiet_hours_and_the_daily_cap_hold_messages_back_then_release_them() {
+    use app::domain::sending::QuietHours;
+    let sim = working_sim(SimOptions::fast(KEY)).await;
+    let (db, stop, task, t) = engine_on(&sim).await;
+    let now = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        .naive_local()
+        .time();
+    let quiet = |cap: Option<u32>, secs: i64| SendPolicy {
+        daily_cap: cap,
+        quiet: (secs > 0).then(|| QuietHours {
+            start: now - chrono::Duration::seconds(1),
+            end: now + chrono::Duration::seconds(secs),
+        }),
+    };
+    // Quiet until two seconds from now.
+    policy::save(&db, &quiet(None, 2)).await.unwrap();
+    let numbers = numbers(6);
+    let refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
+    let j = outbox::enqueue(&db, job(&refs[..3])).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(sim_messages(&sim).await.is_empty(), "sent in quiet hours");
+    let s = outbox::session_row(&db, "default").await.unwrap().unwrap();
+    assert_eq!(s.hold_reason.as_deref(), Some("quiet_hours"));
+    assert!(s.hold_until.is_some());
+    let c = wait(&db, j.id, |c, _| c.sent == 3).await;
+    assert_eq!(c.sent, 3, "released when the quiet hours ended");
+
+    // A cap of 4 a day: 3 went today, so one more, then the rest waits.
+    policy::save(&db, &quiet(Some(4), 0)).await.unwrap();
+    let j2 = outbox::enqueue(&db, job(&refs[3..])).await.unwrap();
+    wait(&db, j2.id, |c, _| c.sent == 1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sim_messages(&sim).await.len(), 4, "sent past the daily cap");
+    let s = outbox::session_row(&db, "default").await.unwrap().unwrap();
+    assert_eq!(s.hold_reason.as_deref(), Some("daily_cap"));
+    // The admin raises the cap: the rest go, and the hold is cleared.
+    policy::save(&db, &quiet(Some(10), 0)).await.unwrap();
+    wait(&db, j2.id, |c, j| c.sent == 3 && j.state == "done").await;
+    let s = outbox::session_row(&db, "default").await.unwrap().unwrap();
+    assert_eq!(s.hold_reason, None);
+    assert_each_once(&sim_messages(&sim).await, &numbers);
+    stop.cancel();
+    let _ = task.await;
+    t.cleanup().await;
+}

@@ -2,6 +2,7 @@
 //! gigabyte in debug builds): the WAHA client against waha-sim, the server functions and the
 //! webhook over HTTP, the sending engine through WAHA, and the API-key safety check.
 
+mod chaos;
 mod client;
 mod engine;
 mod harness;

@@ -282,7 +282,9 @@ async fn deliver(
                 }
             }
             Err(f) => {
-                if attempt >= 3 {
+                // WAHA cannot show the chat right now: retry like any transient failure, and
+                // only when the attempts are spent leave the decision to the admin.
+                if attempt >= MAX_ATTEMPTS {
                     outbox::finish_unsent(
                         db,
                         item.id,
@@ -337,7 +339,16 @@ async fn deliver(
         tokio::select! {
             r = &mut send => break Some(r),
             _ = heartbeat.tick() => {
-                outbox::extend_claim(db, item.id, fence, ctx.config.item_lease, Utc::now()).await?;
+                let now = Utc::now();
+                outbox::extend_claim(db, item.id, fence, ctx.config.item_lease, now).await?;
+                // A slow send keeps the session slot too: otherwise another instance could take
+                // it and send while this request is still in flight.
+                if outbox::acquire_session(db, name, &ctx.config.instance_id, ctx.config.session_lease, now)
+                    .await?
+                    .is_none()
+                {
+                    tracing::warn!(session = %name, item = item.id, "send slot lost during a slow send");
+                }
             }
             _ = stop.cancelled() => {
                 match tokio::time::timeout(ctx.config.shutdown_grace, &mut send).await {

@@ -56,7 +56,7 @@ pub fn failure(e: WahaError) -> Failure {
         (WahaError::ReachoutLocked(_), _) => FailureKind::Channel { auto_resume: false },
         (_, ErrorClass::Channel) => FailureKind::Channel { auto_resume: true },
         (_, ErrorClass::Recipient) => FailureKind::Recipient,
-        (WahaError::Unreachable(_) | WahaError::StatusGate { .. }, ErrorClass::Transient) => {
+        (WahaError::Unreachable(_), ErrorClass::Transient) => {
             FailureKind::Transient { maybe_sent: false }
         }
         (_, ErrorClass::Transient) => FailureKind::Transient { maybe_sent: true },
@@ -158,7 +158,7 @@ mod tests {
                 status: "STARTING".into(),
                 expected: vec!["WORKING".into()]
             }),
-            FailureKind::Transient { maybe_sent: false }
+            FailureKind::Channel { auto_resume: true }
         );
         assert_eq!(
             kind(WahaError::StatusGate {

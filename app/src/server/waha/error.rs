@@ -74,14 +74,13 @@ pub enum WahaError {
 }
 
 impl WahaError {
-    /// How the sending engine treats this failure. A 422 status gate is transient while the
-    /// session is STARTING (a reconnect); in any other status the session will not recover by
-    /// itself, so the channel pauses.
+    /// How the sending engine treats this failure. A 422 status gate is channel-wide in every
+    /// status, STARTING included: retrying per item would burn each recipient's attempts while
+    /// WhatsApp reconnects, so the job pauses and resumes once the session is WORKING again.
     pub fn class(&self) -> ErrorClass {
         use WahaError::*;
         match self {
             Unreachable(_) | Timeout | Server { .. } | BadResponse(_) => ErrorClass::Transient,
-            StatusGate { status, .. } if status == "STARTING" => ErrorClass::Transient,
             StatusGate { .. } => ErrorClass::Channel,
             NotOnWhatsApp(_) => ErrorClass::Recipient,
             Unauthorized
@@ -209,7 +208,7 @@ mod tests {
             .class(),
             Transient
         );
-        assert_eq!(gate("STARTING").class(), Transient);
+        assert_eq!(gate("STARTING").class(), Channel);
         assert_eq!(gate("SCAN_QR_CODE").class(), Channel);
         assert_eq!(gate("FAILED").class(), Channel);
         assert_eq!(WahaError::NotOnWhatsApp("x".into()).class(), Recipient);

@@ -1,0 +1,98 @@
+import { expect, test } from "@playwright/test";
+import { call, callJson, connectWhatsApp, fitsWidth, open, shot, signIn, simUrl, watchErrors } from "./helpers";
+
+// "Kirim Semua via WhatsApp": 20 invoices through the bulk modal against waha-sim. The progress
+// bar reaches 100 %, and the job's report matches, row for row, what WhatsApp received.
+test.describe.configure({ mode: "serial" });
+
+const COUNT = 20;
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+test("send all: 20 invoices, the progress bar reaches 100 %, the report matches WhatsApp", async ({ page }) => {
+  test.setTimeout(150_000);
+  const errors = watchErrors(page);
+  await connectWhatsApp(page);
+  await callJson(page, "settings/policy-save", {
+    form: { quiet_enabled: false, quiet_start: "21:00", quiet_end: "07:00", daily_cap: "" },
+  });
+  const vp = test.info().project.name.startsWith("mobile") ? "7" : "8";
+  const pkg = await call(page, "billing/package-save", {
+    name: `Paket Massal ${test.info().project.name}`,
+    speed_mbps: "10",
+    price: "120.000",
+    description: "",
+  });
+  const customers = Array.from({ length: COUNT }, (_, i) => {
+    const n = String(i + 1).padStart(2, "0");
+    return { name: `Warga Massal ${n}`, phone: `0813-${vp}700-00${n}`, chat: `62813${vp}70000${n}@c.us` };
+  });
+  for (const c of customers) {
+    await call(page, "billing/customer-save", {
+      name: c.name,
+      phone: c.phone,
+      address: "Gg. Melati",
+      package_id: String(pkg.id),
+      price_override: "",
+      billing_day: "28",
+      status: "active",
+      notes: "",
+    });
+  }
+  const now = new Date();
+  const period = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
+  await call(page, "billing/run", { period });
+
+  await open(page, `/tagihan?q=${encodeURIComponent("Warga Massal")}`);
+  await expect(page.locator("tbody tr")).toHaveCount(COUNT);
+  await page.getByRole("button", { name: "Kirim Semua via WhatsApp" }).click();
+  const modal = page.getByRole("dialog", { name: "Kirim Semua via WhatsApp" });
+  await expect(modal).toBeVisible();
+  await expect(modal.locator("[data-stat=ready]")).toHaveText(String(COUNT));
+  await expect(modal.locator("[data-stat=no_number]")).toHaveText("0");
+  await expect(modal.locator(".badge", { hasText: "Aktif" })).toBeVisible();
+  await expect(modal.locator(".bulk-preview")).toContainText("Warga Massal 01");
+  // One second apart, no jitter, so the test stays short.
+  await modal.getByLabel("Atur sendiri").check();
+  await modal.locator("input[name=delay_secs]").fill("1");
+  await modal.locator("input[name=delay_secs]").blur();
+  await modal.locator("input[name=jitter_secs]").fill("0");
+  await modal.locator("input[name=jitter_secs]").blur();
+  await expect(modal.getByText(/Perkiraan waktu: /)).toBeVisible();
+  await fitsWidth(page);
+  await shot(page, "bulk-01-modal");
+
+  await modal.getByRole("button", { name: `Kirim ke ${COUNT} Pelanggan` }).click();
+  const bar = modal.getByRole("progressbar", { name: "Progres pengiriman" });
+  await expect(bar).toBeVisible();
+  await shot(page, "bulk-02-progress");
+  await expect(bar).toHaveAttribute("aria-valuenow", "100", { timeout: 90_000 });
+  await expect(modal.locator("[data-count=sent]")).toHaveText(String(COUNT));
+  await expect(modal.locator("[data-count=failed]")).toHaveText("0");
+  await shot(page, "bulk-03-done");
+
+  // The report, row by row, against what waha-sim received.
+  await modal.getByRole("link", { name: "Lihat laporan lengkap" }).click();
+  await expect(page).toHaveURL(/\/pengiriman\/\d+$/);
+  const rows = page.locator(".report-table tbody tr");
+  await expect(rows).toHaveCount(COUNT);
+  const received = (await (await page.request.get(`${simUrl(page)}/_sim/messages`)).json()) as Array<{
+    chatId: string;
+    text: string;
+    id: string;
+  }>;
+  for (const c of customers) {
+    const mine = received.filter((m) => m.chatId === c.chat);
+    expect(mine, `${c.name} got exactly one message`).toHaveLength(1);
+    expect(mine[0].text).toContain(c.name);
+    const row = rows.filter({ hasText: c.name });
+    await expect(row).toHaveAttribute("data-state", "sent");
+    const shownId = (await row.locator("td.mono").innerText()).trim();
+    expect(mine[0].id).toContain(shownId);
+  }
+  await fitsWidth(page);
+  await shot(page, "bulk-04-report");
+  expect(errors).toEqual([]);
+});
