@@ -47,6 +47,8 @@ test("one invoice over WhatsApp: the modal's preview is exactly what WhatsApp re
 
   const modal = page.getByRole("dialog", { name: "Kirim via WhatsApp" });
   await expect(modal).toBeVisible();
+  // A real overlay (full screen on phones), not content pushed into the page.
+  await expect(modal).toHaveCSS("position", "fixed");
   const facts = modal.locator(".wa-facts");
   await expect(facts).toContainText(CUSTOMER.name);
   await expect(facts).toContainText("6281355550101");

@@ -50,6 +50,8 @@ test("send all: 20 invoices, the progress bar reaches 100 %, the report matches 
   await page.getByRole("button", { name: "Kirim Semua via WhatsApp" }).click();
   const modal = page.getByRole("dialog", { name: "Kirim Semua via WhatsApp" });
   await expect(modal).toBeVisible();
+  // A real overlay (full screen on phones), not content pushed into the page.
+  await expect(modal).toHaveCSS("position", "fixed");
   await expect(modal.locator("[data-stat=ready]")).toHaveText(String(COUNT));
   await expect(modal.locator("[data-stat=no_number]")).toHaveText("0");
   await expect(modal.locator(".badge", { hasText: "Aktif" })).toBeVisible();

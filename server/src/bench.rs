@@ -29,9 +29,9 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 20).expect("valid date")
 }
 
-struct Target {
-    db: DatabaseConnection,
-    label: String,
+pub(crate) struct Target {
+    pub db: DatabaseConnection,
+    pub label: String,
     cleanup: Cleanup,
 }
 
@@ -41,7 +41,7 @@ enum Cleanup {
     Keep,
 }
 
-async fn open(args: &BenchArgs) -> Result<Target, String> {
+pub(crate) async fn open(args: &BenchArgs) -> Result<Target, String> {
     if let Some(admin_url) = &args.postgres_admin_url {
         let name = format!("tagih_bench_{}", std::process::id());
         let admin = sea_orm::Database::connect(admin_url.as_str())
@@ -104,7 +104,7 @@ fn with_db_name(url: &str, name: &str) -> String {
     }
 }
 
-async fn close(t: Target) {
+pub(crate) async fn close(t: Target) {
     let _ = t.db.close().await;
     match t.cleanup {
         Cleanup::File(p) => {

@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod bench;
+pub mod bench_engine;
 pub mod guard;
 pub mod seed;
 pub mod waha_sim;
@@ -143,9 +144,7 @@ async fn export_invoices(
     Query(mut q): Query<app::api::invoices::InvoiceQuery>,
 ) -> Response {
     let today = app::server::billing::clock::today(state.config.timezone);
-    if q.period == "current" {
-        q.period = app::domain::dates::Period::of(today).to_string();
-    }
+    q.resolve_period(today);
     let name = if q.period.is_empty() {
         format!("tagihan-{today}.csv")
     } else {

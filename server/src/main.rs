@@ -1,4 +1,5 @@
-//! `tagih`: serve (the default), migrate, seed-demo, and the hidden bench-billing.
+//! `tagih`: serve (the default), migrate, seed-demo, and the hidden bench-billing and
+//! bench-engine.
 
 use app::server::Config;
 use clap::{Parser, Subcommand};
@@ -59,6 +60,19 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         iterations: usize,
     },
+    /// Measure the sending engine's overhead per message against a plain loop to waha-sim, and
+    /// queueing a big job (`make bench-engine`).
+    #[command(hide = true)]
+    BenchEngine {
+        /// Create fresh databases on this PostgreSQL server (dropped afterwards); default
+        /// temporary SQLite files.
+        #[arg(long)]
+        postgres_admin_url: Option<String>,
+        #[arg(long, default_value_t = 1000)]
+        messages: usize,
+        #[arg(long, default_value_t = 10_000)]
+        recipients: usize,
+    },
 }
 
 #[tokio::main]
@@ -104,6 +118,18 @@ async fn main() -> ExitCode {
                 customers,
                 months,
                 iterations,
+            })
+            .await
+        }
+        Command::BenchEngine {
+            postgres_admin_url,
+            messages,
+            recipients,
+        } => {
+            server::bench_engine::run(server::bench_engine::EngineBenchArgs {
+                postgres_admin_url,
+                messages,
+                recipients,
             })
             .await
         }

@@ -545,5 +545,13 @@ async fn send_all_counts_who_is_ready_and_waha_receives_exactly_the_planned_mess
         .call_json("/api/messages/bulk-send", json!({"request": request("1")}))
         .await;
     assert_eq!(s, 409, "{e}");
+    // The page's default view, "this month" (the invoices above are November's).
+    let mut current = request("1");
+    current.query.period = "current".into();
+    let (s, plan) = w
+        .call_json("/api/messages/bulk-plan", json!({"request": current}))
+        .await;
+    assert_eq!(s, 200, "{plan}");
+    assert_eq!(plan["selected"], 0, "{plan}");
     w.stop().await;
 }

@@ -67,7 +67,7 @@ impl SortKey {
 /// the page's URL, so a link reproduces the view.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceQuery {
-    /// `YYYY-MM`; empty = every period.
+    /// `YYYY-MM`; `current` = this month in the configured zone; empty = every period.
     #[serde(default)]
     pub period: String,
     /// `open` (unpaid or partial), `unpaid`, `partial`, `paid`, `void`; empty = all.
@@ -89,6 +89,15 @@ pub struct InvoiceQuery {
     /// 1-based.
     #[serde(default)]
     pub page: u32,
+}
+
+impl InvoiceQuery {
+    /// `current` made concrete: the month of `today` (the page's default view).
+    pub fn resolve_period(&mut self, today: NaiveDate) {
+        if self.period == "current" {
+            self.period = crate::domain::dates::Period::of(today).to_string();
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -283,9 +292,7 @@ pub async fn list_invoices(query: InvoiceQuery) -> Result<InvoicePage, AppError>
         ctx::current_user()?;
         let today = clock::today(state.config.timezone);
         let mut query = query;
-        if query.period == "current" {
-            query.period = crate::domain::dates::Period::of(today).to_string();
-        }
+        query.resolve_period(today);
         invoices::list(&state.db, &query, today).await
     })
     .await

@@ -256,6 +256,20 @@ async fn two_instances_on_postgres_never_send_twice_and_keep_the_gap() {
         .unwrap();
     assert!(term.success());
     let _ = instances[h].wait().await;
+    // A graceful stop finishes or releases its send: nothing is left claimed by it.
+    let stranded = app::server::entity::send_items::Entity::find()
+        .all(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| {
+            i.state == "sending"
+                && i.claimed_by
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with(&format!("{pid}-")))
+        })
+        .count();
+    assert_eq!(stranded, 0, "SIGTERM left an item claimed");
     instances[h] = tagih(&t, &sim, dir.path());
 
     sent_reaches(&t.db, job, 25).await;

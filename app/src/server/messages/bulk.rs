@@ -177,7 +177,9 @@ async fn sort(
     let db = &state.db;
     let tz = state.config.timezone;
     let today = clock::today(tz);
-    let ids = invoices::matching_ids(db, q, today).await?;
+    let mut q = q.clone();
+    q.resolve_period(today);
+    let ids = invoices::matching_ids(db, &q, today).await?;
     let rows = rows(db, &ids).await?;
     let customers: Vec<i32> = rows
         .iter()
@@ -395,7 +397,9 @@ pub async fn send(state: &AppState, user_id: i32, r: &BulkRequest) -> Result<i32
     let session = waha::settings::load(&state.db, &state.config)
         .await?
         .session;
-    let description = describe(&r.query, items.len());
+    let mut query = r.query.clone();
+    query.resolve_period(clock::today(state.config.timezone));
+    let description = describe(&query, items.len());
     let job = outbox::enqueue_kinds(
         &state.db,
         NewJob {
