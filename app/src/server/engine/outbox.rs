@@ -178,7 +178,28 @@ pub async fn acquire_session(
     lease: Duration,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, DbErr> {
-    ensure_session(db, name, now).await?;
+    let res = try_acquire(db, name, owner, lease, now).await?;
+    let res = if res == 0 && session_row(db, name).await?.is_none() {
+        // The first use of this session: create its row, then take the slot. (Not on every
+        // call: an insert attempt is a write, and on SQLite every write is an fsync.)
+        ensure_session(db, name, now).await?;
+        try_acquire(db, name, owner, lease, now).await?
+    } else {
+        res
+    };
+    if res == 0 {
+        return Ok(None);
+    }
+    Ok(session_row(db, name).await?.map(|s| s.fence))
+}
+
+async fn try_acquire(
+    db: &impl ConnectionTrait,
+    name: &str,
+    owner: &str,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
     let res = session::Entity::update_many()
         .col_expr(
             session::Column::Fence,
@@ -201,10 +222,7 @@ pub async fn acquire_session(
         )
         .exec(db)
         .await?;
-    if res.rows_affected == 0 {
-        return Ok(None);
-    }
-    Ok(session_row(db, name).await?.map(|s| s.fence))
+    Ok(res.rows_affected)
 }
 
 pub async fn release_session(
@@ -344,8 +362,22 @@ pub async fn next_retry_at(
     Ok(found.map(|i| i.next_attempt_at))
 }
 
-/// Claims a pending item: it becomes `sending` under a new fence, and its job `running`.
+/// Claims a pending item: it becomes `sending` under a new fence, and its job `running`. One
+/// transaction (one commit).
 pub async fn claim(
+    db: &DatabaseConnection,
+    item_id: i32,
+    owner: &str,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DbErr> {
+    let txn = begin_write(db).await?;
+    let fence = claim_in(&txn, item_id, owner, lease, now).await?;
+    txn.commit().await?;
+    Ok(fence)
+}
+
+async fn claim_in(
     db: &impl ConnectionTrait,
     item_id: i32,
     owner: &str,

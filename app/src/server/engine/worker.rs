@@ -28,20 +28,21 @@ pub(super) struct Ctx {
 enum Paced {
     /// Nothing went out: the next item may follow at once.
     Untouched,
-    /// A request reached WAHA: space the next one.
-    Spaced { sent: bool },
+    /// A request reached WAHA: space the next one. `sent`: WhatsApp took the message (its
+    /// id), recorded together with the pace in one commit.
+    Spaced { sent: Option<String> },
     /// WAHA said rate-overlimit: back off and slow down.
     RateLimited,
 }
 
 pub(super) async fn run_session(ctx: Arc<Ctx>, name: String, stop: CancellationToken) {
     tracing::debug!(session = %name, "send worker started");
-    let mut last_status_check: Option<std::time::Instant> = None;
+    let mut mem = Local::default();
     loop {
         if stop.is_cancelled() {
             break;
         }
-        match step(&ctx, &name, &stop, &mut last_status_check).await {
+        match step(&ctx, &name, &stop, &mut mem).await {
             Ok(Step::Continue) => {}
             Ok(Step::Wait(d)) => wait(&ctx, &stop, d).await,
             Ok(Step::Exit) => break,
@@ -53,6 +54,39 @@ pub(super) async fn run_session(ctx: Arc<Ctx>, name: String, stop: CancellationT
     }
     let _ = outbox::release_session(&ctx.db, &name, &ctx.config.instance_id).await;
     tracing::debug!(session = %name, "send worker stopped");
+}
+
+/// What this worker remembers between steps.
+#[derive(Default)]
+struct Local {
+    last_status_check: Option<std::time::Instant>,
+    /// When this worker last renewed the session slot; the lease holds until renewal + lease.
+    slot_renewed: Option<std::time::Instant>,
+}
+
+impl Local {
+    /// Holds the session slot, renewing it only when a quarter of the lease has passed: a
+    /// renewal is a write (an fsync on SQLite), and the lease is ours until it runs out anyway.
+    async fn hold_slot(
+        &mut self,
+        db: &DatabaseConnection,
+        name: &str,
+        cfg: &EngineConfig,
+    ) -> Result<bool, DbErr> {
+        if self
+            .slot_renewed
+            .is_some_and(|t| t.elapsed() < cfg.session_lease / 4)
+        {
+            return Ok(true);
+        }
+        let before = std::time::Instant::now();
+        let held =
+            outbox::acquire_session(db, name, &cfg.instance_id, cfg.session_lease, Utc::now())
+                .await?
+                .is_some();
+        self.slot_renewed = held.then_some(before);
+        Ok(held)
+    }
 }
 
 enum Step {
@@ -77,17 +111,14 @@ async fn step(
     ctx: &Ctx,
     name: &str,
     stop: &CancellationToken,
-    last_status_check: &mut Option<std::time::Instant>,
+    mem: &mut Local,
 ) -> Result<Step, DbErr> {
     let db = &ctx.db;
     let cfg = &ctx.config;
     let me = cfg.instance_id.as_str();
     let now = Utc::now();
 
-    if outbox::acquire_session(db, name, me, cfg.session_lease, now)
-        .await?
-        .is_none()
-    {
+    if !mem.hold_slot(db, name, cfg).await? {
         // Another instance sends for this session; be ready to take over if it dies.
         return Ok(Step::Wait(cfg.session_lease / 3));
     }
@@ -99,9 +130,11 @@ async fn step(
 
     // Jobs paused for the channel resume once WhatsApp works again.
     if outbox::auto_paused(db, name).await? > 0
-        && last_status_check.is_none_or(|t| t.elapsed() >= cfg.status_poll)
+        && mem
+            .last_status_check
+            .is_none_or(|t| t.elapsed() >= cfg.status_poll)
     {
-        *last_status_check = Some(std::time::Instant::now());
+        mem.last_status_check = Some(std::time::Instant::now());
         if let Ok(status) = ctx.channel.status(name).await {
             outbox::set_status(db, name, &status, now).await?;
             if status == "WORKING" {
@@ -168,11 +201,9 @@ async fn step(
     let Some(fence) = outbox::claim(db, item.id, me, cfg.item_lease, now).await? else {
         return Ok(Step::Continue);
     };
-    // Renew the slot right before sending: if it was lost meanwhile, give the item back.
-    if outbox::acquire_session(db, name, me, cfg.session_lease, Utc::now())
-        .await?
-        .is_none()
-    {
+    // Still ours right before sending (renewed if it is getting old); if it was lost
+    // meanwhile, give the item back.
+    if !mem.hold_slot(db, name, cfg).await? {
         outbox::requeue(
             db,
             item.id,
@@ -196,12 +227,14 @@ async fn step(
 
     let done = Utc::now();
     let slowdown = session.slowdown.max(1);
+    let mut sent_id = None;
     let (next_send_at, sent_today, slowdown) = match paced {
         Paced::Untouched => return Ok(Step::Continue),
         Paced::Spaced { sent } => (
             done + pacing.gap(rand::random::<f64>(), slowdown),
-            sent_today + i32::from(sent),
-            if sent {
+            sent_today + i32::from(sent.is_some()),
+            if let Some(id) = sent {
+                sent_id = Some(id);
                 (slowdown - 1).max(1)
             } else {
                 slowdown
@@ -217,8 +250,13 @@ async fn step(
             )
         }
     };
+    // One commit for the outcome, the pace and the job's end.
+    let txn = crate::server::db::begin_write(db).await?;
+    if let Some(id) = sent_id {
+        outbox::mark_sent(&txn, item.id, fence, &id, done).await?;
+    }
     outbox::record_pacing(
-        db,
+        &txn,
         name,
         me,
         next_send_at,
@@ -228,7 +266,8 @@ async fn step(
         done,
     )
     .await?;
-    outbox::finish_jobs(db, name, done).await?;
+    outbox::finish_jobs(&txn, name, done).await?;
+    txn.commit().await?;
     Ok(Step::Continue)
 }
 
@@ -371,13 +410,10 @@ async fn deliver(
             Utc::now(),
         )
         .await?;
-        return Ok(Paced::Spaced { sent: false });
+        return Ok(Paced::Spaced { sent: None });
     };
     match result {
-        Ok(id) => {
-            outbox::mark_sent(db, item.id, fence, &id, Utc::now()).await?;
-            Ok(Paced::Spaced { sent: true })
-        }
+        Ok(id) => Ok(Paced::Spaced { sent: Some(id) }),
         Err(f) => on_failure(ctx, name, item, fence, attempt, f, item.verify_first).await,
     }
 }
@@ -430,12 +466,12 @@ async fn on_failure(
                 )
                 .await?;
             }
-            Ok(Paced::Spaced { sent: false })
+            Ok(Paced::Spaced { sent: None })
         }
         FailureKind::Recipient => {
             outbox::finish_unsent(db, item.id, fence, state::FAILED, &f.code, &f.message, now)
                 .await?;
-            Ok(Paced::Spaced { sent: false })
+            Ok(Paced::Spaced { sent: None })
         }
         FailureKind::Channel { auto_resume } => {
             outbox::requeue(
