@@ -1,3 +1,4 @@
+use crate::api::sending::JobCounts;
 use leptos::prelude::*;
 
 /// A labelled progress bar (0–100).
@@ -20,5 +21,21 @@ pub fn ProgressBar(
             </div>
             <span class="progress-text">{move || format!("{} %", percent.get())}</span>
         </div>
+    }
+}
+
+/// A job's progress: the bar and its counts, as the database has them.
+#[component]
+pub fn JobProgressBar(counts: JobCounts) -> impl IntoView {
+    let c = counts;
+    let percent = c.percent();
+    view! {
+        <ProgressBar percent=Signal::derive(move || percent) label="Progres pengiriman" />
+        <p class="job-counts">
+            <span>"Terkirim " <b data-count="sent">{c.sent}</b></span>
+            <span>"Gagal " <b data-count="failed">{c.failed}</b></span>
+            <span>"Tidak pasti " <b data-count="unknown">{c.unknown}</b></span>
+            <span>"Sisa " <b data-count="remaining">{c.pending + c.sending}</b></span>
+        </p>
     }
 }

@@ -12,7 +12,7 @@ use crate::{
     components::{
         form::{FormAlert, form_error},
         poll::use_tick,
-        progress::ProgressBar,
+        progress::JobProgressBar,
         wa_preview::WaPreview,
     },
     domain::messages::TemplateKind,
@@ -234,15 +234,8 @@ pub fn JobProgress(job_id: i32) -> impl IntoView {
                     Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
                     Ok(j) => {
                         let c = j.counts;
-                        let percent = c.percent();
                         view! {
-                            <ProgressBar percent=Signal::derive(move || percent) label="Progres pengiriman" />
-                            <p class="job-counts">
-                                <span>"Terkirim " <b data-count="sent">{c.sent}</b></span>
-                                <span>"Gagal " <b data-count="failed">{c.failed}</b></span>
-                                <span>"Tidak pasti " <b data-count="unknown">{c.unknown}</b></span>
-                                <span>"Sisa " <b data-count="remaining">{c.pending + c.sending}</b></span>
-                            </p>
+                            <JobProgressBar counts=c />
                             <p class="muted">
                                 {j.state_label.clone()}
                                 {j.eta.clone().map(|e| format!(" · selesai dalam ± {e}"))}

@@ -3,7 +3,7 @@
 
 use crate::{
     api::sending::{ControlJob, ItemView, JobView, ResolveItem, get_job, job_items, list_jobs},
-    components::{poll::use_tick, progress::ProgressBar},
+    components::{poll::use_tick, progress::JobProgressBar},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -79,7 +79,6 @@ fn state_class(state: &str) -> &'static str {
 #[component]
 fn JobSummary(job: JobView) -> impl IntoView {
     let c = job.counts;
-    let percent = c.percent();
     view! {
         <div class="card job-card" data-job=job.id>
             <div class="job-head">
@@ -90,13 +89,7 @@ fn JobSummary(job: JobView) -> impl IntoView {
                 {job.created_at.clone()} " · " {format!("{} penerima", c.total())} " · "
                 {job.pacing.clone()}
             </p>
-            <ProgressBar percent=Signal::derive(move || percent) label="Progres pengiriman" />
-            <p class="job-counts">
-                <span>"Terkirim " <b data-count="sent">{c.sent}</b></span>
-                <span>"Gagal " <b data-count="failed">{c.failed}</b></span>
-                <span>"Tidak pasti " <b data-count="unknown">{c.unknown}</b></span>
-                <span>"Sisa " <b data-count="remaining">{c.pending + c.sending}</b></span>
-            </p>
+            <JobProgressBar counts=c />
             {job.eta.clone().map(|e| view! { <p class="muted">"Perkiraan selesai dalam " {e}</p> })}
             {job.hold.clone().map(|h| view! { <p class="alert alert-warn">{h}</p> })}
             {job

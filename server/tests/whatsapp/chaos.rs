@@ -14,8 +14,7 @@ use app::{
 };
 use rand::Rng;
 use sea_orm::{DatabaseConnection, EntityTrait};
-use serde_json::Value;
-use server::waha_sim::{self, SimHandle, SimOptions};
+use server::waha_sim::{SimHandle, SimOptions};
 use std::{
     collections::HashMap,
     process::Stdio,
@@ -26,34 +25,12 @@ use tokio::process::{Child, Command};
 const KEY: &str = "kunci-chaos-0123456789";
 
 async fn working_sim(latency_ms: u64, reply_delay_ms: u64) -> SimHandle {
-    let sim = waha_sim::spawn(SimOptions::fast(KEY)).await.unwrap();
-    let http = reqwest::Client::new();
-    let r = http
-        .post(format!("{}/api/sessions/default/start", sim.url()))
-        .header("X-Api-Key", KEY)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !http
-        .post(format!("{}/_sim/sessions/default/scan", sim.url()))
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .is_success()
-    {
-        assert!(Instant::now() < deadline, "the sim never showed a QR");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let r = http
-        .put(format!("{}/_sim/faults", sim.url()))
-        .json(&serde_json::json!({ "latencyMs": latency_ms, "replyDelayMs": reply_delay_ms }))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    let sim = super::harness::working_sim(SimOptions::fast(KEY)).await;
+    super::harness::put_faults(
+        &sim,
+        serde_json::json!({ "latencyMs": latency_ms, "replyDelayMs": reply_delay_ms }),
+    )
+    .await;
     sim
 }
 
@@ -124,18 +101,9 @@ async fn counts(db: &DatabaseConnection, job: i32) -> Counts {
     outbox::counts(db, job).await.unwrap()
 }
 
-async fn sim_json(sim: &SimHandle, path: &str) -> Vec<Value> {
-    reqwest::get(format!("{}{path}", sim.url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 /// Each number received exactly one message, its own.
 async fn assert_each_once(sim: &SimHandle, numbers: &[String]) {
-    let msgs = sim_json(sim, "/_sim/messages").await;
+    let msgs = super::harness::sim_list(sim, "/_sim/messages").await;
     let mut per_chat: HashMap<String, Vec<String>> = HashMap::new();
     for m in &msgs {
         per_chat
@@ -289,7 +257,7 @@ async fn two_instances_on_postgres_never_send_twice_and_keep_the_gap() {
     assert_each_once(&sim, &numbers).await;
 
     // The pace, as WAHA saw it: accepted sends in the order they were answered.
-    let mut at: Vec<i64> = sim_json(&sim, "/_sim/requests")
+    let mut at: Vec<i64> = super::harness::sim_list(&sim, "/_sim/requests")
         .await
         .iter()
         .filter(|r| r["path"] == "/api/sendText" && r["status"] == 201)

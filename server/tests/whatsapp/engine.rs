@@ -2,6 +2,7 @@
 //! simulator received is exactly what was queued, recipients without WhatsApp fail alone, and
 //! WhatsApp's 463 lock pauses the job for the admin.
 
+use super::harness::{put_faults, sim_list, working_sim};
 use app::{
     domain::sending::{Pacing, SendPolicy},
     server::{
@@ -45,37 +46,6 @@ fn job(numbers: &[&str]) -> NewJob {
             })
             .collect(),
     }
-}
-
-async fn working_sim(opts: SimOptions) -> SimHandle {
-    let sim = waha_sim::spawn(opts).await.unwrap();
-    let http = reqwest::Client::new();
-    let post = |p: &str| {
-        http.post(format!("{}{p}", sim.url()))
-            .header("X-Api-Key", KEY)
-    };
-    assert!(
-        post("/api/sessions/default/start")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .is_success()
-    );
-    for _ in 0..200 {
-        if http
-            .post(format!("{}/_sim/sessions/default/scan", sim.url()))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .is_success()
-        {
-            return sim;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the sim never showed a QR");
 }
 
 async fn engine_on(
@@ -145,15 +115,6 @@ async fn wait(
     }
 }
 
-async fn sim_messages(sim: &SimHandle) -> Vec<Value> {
-    reqwest::get(format!("{}/_sim/messages", sim.url()))
-        .await
-        .unwrap()
-        .json::<Vec<Value>>()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn queued_messages_reach_waha_once_and_unknown_numbers_fail_alone() {
     let sim = working_sim(SimOptions {
@@ -169,7 +130,7 @@ async fn queued_messages_reach_waha_once_and_unknown_numbers_fail_alone() {
     let c = wait(&db, j.id, |c, _| c.sent + c.failed == 3).await;
     assert_eq!((c.sent, c.failed), (2, 1));
 
-    let got: Vec<(String, String)> = sim_messages(&sim)
+    let got: Vec<(String, String)> = sim_list(&sim, "/_sim/messages")
         .await
         .iter()
         .map(|m| {
@@ -197,7 +158,7 @@ async fn queued_messages_reach_waha_once_and_unknown_numbers_fail_alone() {
         .all(&db)
         .await
         .unwrap();
-    let msgs = sim_messages(&sim).await;
+    let msgs = sim_list(&sim, "/_sim/messages").await;
     assert_eq!(items[0].wa_message_id.as_deref(), msgs[0]["id"].as_str());
     assert_eq!(items[1].error_code.as_deref(), Some("not_on_whatsapp"));
     assert!(
@@ -234,7 +195,7 @@ async fn the_463_lock_pauses_the_job_for_the_admin() {
         .unwrap()
         .unwrap();
     assert!(!row.auto_resume, "463 must wait for the admin");
-    assert_eq!(sim_messages(&sim).await.len(), 1);
+    assert_eq!(sim_list(&sim, "/_sim/messages").await.len(), 1);
     let faults = reqwest::Client::new()
         .put(format!("{}/_sim/faults", sim.url()))
         .json(&json!({}))
@@ -244,7 +205,7 @@ async fn the_463_lock_pauses_the_job_for_the_admin() {
     assert!(faults.status().is_success());
     // Still paused: nothing more was sent without the admin.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(sim_messages(&sim).await.len(), 1);
+    assert_eq!(sim_list(&sim, "/_sim/messages").await.len(), 1);
     stop.cancel();
     let _ = task.await;
     t.cleanup().await;
@@ -253,16 +214,6 @@ async fn the_463_lock_pauses_the_job_for_the_admin() {
 /// Numbers 628130000000 + i, one message each.
 fn numbers(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("6281300{i:05}")).collect()
-}
-
-async fn put_faults(sim: &SimHandle, faults: Value) {
-    let r = reqwest::Client::new()
-        .put(format!("{}/_sim/faults", sim.url()))
-        .json(&faults)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{}", r.status());
 }
 
 /// Every chat in the simulator got exactly one message, with the text queued for it.
@@ -348,10 +299,10 @@ async fn three_hundred_recipients_through_faults_each_get_exactly_one_message() 
         pauses.contains("session_status"),
         "the drop to STARTING never paused the job: {pauses:?}"
     );
-    let msgs = sim_messages(&sim).await;
+    let msgs = sim_list(&sim, "/_sim/messages").await;
     assert_each_once(&msgs, &numbers);
     // The faults really happened: 500s were answered, some after the message went out.
-    let requests = sim_get_requests(&sim).await;
+    let requests = sim_list(&sim, "/_sim/requests").await;
     let errors = requests
         .iter()
         .filter(|r| r["path"] == "/api/sendText" && r["status"] == 500)
@@ -372,15 +323,6 @@ async fn three_hundred_recipients_through_faults_each_get_exactly_one_message() 
     stop.cancel();
     let _ = task.await;
     t.cleanup().await;
-}
-
-async fn sim_get_requests(sim: &SimHandle) -> Vec<Value> {
-    reqwest::get(format!("{}/_sim/requests", sim.url()))
-        .await
-        .unwrap()
-        .json::<Vec<Value>>()
-        .await
-        .unwrap()
 }
 
 /// Issue 6 (e): quiet hours and the daily cap hold items back (nothing reaches WAHA) and
@@ -407,7 +349,10 @@ async fn quiet_hours_and_the_daily_cap_hold_messages_back_then_release_them() {
     let refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
     let j = outbox::enqueue(&db, job(&refs[..3])).await.unwrap();
     tokio::time::sleep(Duration::from_millis(800)).await;
-    assert!(sim_messages(&sim).await.is_empty(), "sent in quiet hours");
+    assert!(
+        sim_list(&sim, "/_sim/messages").await.is_empty(),
+        "sent in quiet hours"
+    );
     let s = outbox::session_row(&db, "default").await.unwrap().unwrap();
     assert_eq!(s.hold_reason.as_deref(), Some("quiet_hours"));
     assert!(s.hold_until.is_some());
@@ -419,7 +364,11 @@ async fn quiet_hours_and_the_daily_cap_hold_messages_back_then_release_them() {
     let j2 = outbox::enqueue(&db, job(&refs[3..])).await.unwrap();
     wait(&db, j2.id, |c, _| c.sent == 1).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(sim_messages(&sim).await.len(), 4, "sent past the daily cap");
+    assert_eq!(
+        sim_list(&sim, "/_sim/messages").await.len(),
+        4,
+        "sent past the daily cap"
+    );
     let s = outbox::session_row(&db, "default").await.unwrap().unwrap();
     assert_eq!(s.hold_reason.as_deref(), Some("daily_cap"));
     // The admin raises the cap: the rest go, and the hold is cleared.
@@ -427,7 +376,7 @@ async fn quiet_hours_and_the_daily_cap_hold_messages_back_then_release_them() {
     wait(&db, j2.id, |c, j| c.sent == 3 && j.state == "done").await;
     let s = outbox::session_row(&db, "default").await.unwrap().unwrap();
     assert_eq!(s.hold_reason, None);
-    assert_each_once(&sim_messages(&sim).await, &numbers);
+    assert_each_once(&sim_list(&sim, "/_sim/messages").await, &numbers);
     stop.cancel();
     let _ = task.await;
     t.cleanup().await;

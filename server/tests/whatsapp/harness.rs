@@ -186,3 +186,52 @@ pub async fn sim_post(sim: &SimHandle, path: &str, body: Value) -> Value {
     assert!(resp.status().is_success(), "{path}: {}", resp.status());
     resp.json().await.unwrap_or(Value::Null)
 }
+
+/// A simulator whose `default` session is WORKING (started, then "scanned").
+pub async fn working_sim(opts: server::waha_sim::SimOptions) -> SimHandle {
+    let key = opts.api_key.clone();
+    let sim = server::waha_sim::spawn(opts).await.unwrap();
+    let http = reqwest::Client::new();
+    let start = http
+        .post(format!("{}/api/sessions/default/start", sim.url()))
+        .header("X-Api-Key", key)
+        .send()
+        .await
+        .unwrap();
+    assert!(start.status().is_success(), "{}", start.status());
+    for _ in 0..500 {
+        if http
+            .post(format!("{}/_sim/sessions/default/scan", sim.url()))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_success()
+        {
+            return sim;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the sim never showed a QR");
+}
+
+/// Replaces the simulator's faults (camelCase JSON, missing = off).
+pub async fn put_faults(sim: &SimHandle, faults: Value) {
+    let r = reqwest::Client::new()
+        .put(format!("{}/_sim/faults", sim.url()))
+        .json(&faults)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+}
+
+/// A list from the simulator's inspection API (`/_sim/messages`, `/_sim/requests`).
+pub async fn sim_list(sim: &SimHandle, path: &str) -> Vec<Value> {
+    reqwest::get(format!("{}{path}", sim.url()))
+        .await
+        .unwrap()
+        .json::<Vec<Value>>()
+        .await
+        .unwrap()
+}
