@@ -96,5 +96,12 @@ test("send all: 20 invoices, the progress bar reaches 100 %, the report matches 
   }
   await fitsWidth(page);
   await shot(page, "bulk-04-report");
+
+  // The dashboard shows the connection and that nothing is left running.
+  await open(page, "/");
+  await expect(page.locator("[data-stat=whatsapp]")).toContainText("Aktif");
+  await expect(page.locator("[data-stat=sending]")).toContainText("Tidak ada");
+  await fitsWidth(page);
+  await shot(page, "bulk-05-dashboard");
   expect(errors).toEqual([]);
 });

@@ -1,6 +1,6 @@
 use crate::{
-    api::{auth::me, dashboard::load_dashboard},
-    domain::money::rupiah,
+    api::{auth::me, dashboard::load_dashboard, sending::active_jobs, whatsapp::wa_nav_status},
+    domain::{money::rupiah, whatsapp::Tone},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -65,12 +65,59 @@ pub fn DashboardPage() -> impl IntoView {
                                     <span class="stat-note">"Semua pembayaran yang dicatat bulan ini"</span>
                                 </div>
                             </div>
-                            // Slot for WhatsApp status and running send jobs (messages issue).
-                            <div class="wa-slot" data-slot="dashboard-whatsapp"></div>
+                            <div class="stat-grid dash-wa">
+                                <WhatsAppCard />
+                                <SendingCard />
+                            </div>
                         }.into_any()
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The WhatsApp connection as last known (cheap; the WhatsApp page asks WAHA live).
+#[component]
+fn WhatsAppCard() -> impl IntoView {
+    let wa = LocalResource::new(wa_nav_status);
+    view! {
+        <A href="/whatsapp" attr:class="stat card" attr:data-stat="whatsapp">
+            <span class="stat-label">"WhatsApp"</span>
+            {move || {
+                let s = wa.get().and_then(Result::ok);
+                let tone = Tone::of(s.as_ref().and_then(|s| s.status.as_deref())).class();
+                let label = s.map(|s| s.label).unwrap_or_else(|| "Memuat…".into());
+                view! { <span class=format!("stat-value wa-status {tone}")>{label}</span> }
+            }}
+            <span class="stat-note">"Koneksi, scan QR, dan pengaturan WAHA"</span>
+        </A>
+    }
+}
+
+/// Bulk sends still running (or paused), from the outbox.
+#[component]
+fn SendingCard() -> impl IntoView {
+    let active = LocalResource::new(active_jobs);
+    view! {
+        <A href="/pengiriman" attr:class="stat card" attr:data-stat="sending">
+            <span class="stat-label">"Pengiriman berjalan"</span>
+            {move || match active.get().and_then(Result::ok) {
+                None => view! { <span class="stat-value">"–"</span> }.into_any(),
+                Some(a) if a.jobs == 0 => view! {
+                    <span class="stat-value">"Tidak ada"</span>
+                    <span class="stat-note">"Kirim tagihan dari halaman Tagihan"</span>
+                }
+                    .into_any(),
+                Some(a) => view! {
+                    <span class="stat-value">{format!("{} / {} pesan", a.finished, a.total)}</span>
+                    <span class="stat-note">
+                        {format!("{} pengiriman", a.jobs)}
+                        {(a.paused > 0).then(|| format!(", {} dijeda", a.paused))}
+                    </span>
+                }
+                    .into_any(),
+            }}
+        </A>
     }
 }
