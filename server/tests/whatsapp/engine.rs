@@ -98,12 +98,12 @@ async fn wait(
 ) -> Counts {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     loop {
-        let c = outbox::counts(db, job).await.unwrap();
         let j = send_jobs::Entity::find_by_id(job)
             .one(db)
             .await
             .unwrap()
             .unwrap();
+        let c = outbox::counts(db, job).await.unwrap();
         if done(&c, &j) {
             return c;
         }
@@ -271,12 +271,13 @@ async fn three_hundred_recipients_through_faults_each_get_exactly_one_message() 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     let mut pauses = std::collections::BTreeSet::new();
     let c = loop {
-        let c = outbox::counts(&db, j.id).await.unwrap();
+        // The job first, then its counts: a job seen done has nothing left open.
         let row = send_jobs::Entity::find_by_id(j.id)
             .one(&db)
             .await
             .unwrap()
             .unwrap();
+        let c = outbox::counts(&db, j.id).await.unwrap();
         if row.state == "paused" {
             assert!(row.auto_resume, "a reconnect must not wait for the admin");
             pauses.insert(row.pause_reason.clone().unwrap_or_default());
