@@ -3,6 +3,7 @@
 pub mod billing;
 pub mod form;
 pub mod layout;
+pub mod modal;
 pub mod payment;
 pub mod poll;
 pub mod progress;

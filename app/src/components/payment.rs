@@ -7,7 +7,10 @@ use crate::{
         customers::get_customer,
         invoices::{PaymentResult, RecordPayment},
     },
-    components::form::{Field, FormAlert, SelectField, TextAreaField, field_error, form_error},
+    components::{
+        form::{Field, FormAlert, SelectField, TextAreaField, field_error, form_error},
+        modal::Modal,
+    },
     domain::{
         billing::PaymentMethod,
         dates::{Period, format_date},
@@ -41,19 +44,7 @@ pub fn PaymentDialog(
         .map(|m| (m.as_str().to_owned(), m.label().to_owned()))
         .collect();
     view! {
-        <div class="modal-backdrop" on:click=move |_| on_close.run(())></div>
-        <div class="modal" role="dialog" aria-modal="true" aria-labelledby="pay-title">
-            <header class="modal-header">
-                <h2 id="pay-title">"Catat pembayaran"</h2>
-                <button
-                    type="button"
-                    class="icon-btn"
-                    aria-label="Tutup"
-                    on:click=move |_| on_close.run(())
-                >
-                    "✕"
-                </button>
-            </header>
+        <Modal title="Catat pembayaran" title_id="pay-title" on_close>
             <Suspense fallback=|| view! { <p class="muted">"Memuat…"</p> }>
                 {move || {
                     detail
@@ -156,7 +147,7 @@ pub fn PaymentDialog(
                         })
                 }}
             </Suspense>
-        </div>
+        </Modal>
     }
 }
 

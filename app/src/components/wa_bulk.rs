@@ -11,6 +11,7 @@ use crate::{
     },
     components::{
         form::{FormAlert, form_error},
+        modal::Modal,
         poll::use_tick,
         progress::JobProgressBar,
         wa_preview::WaPreview,
@@ -89,14 +90,7 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
     let close = move |_| on_close.run(());
 
     view! {
-        <div class="modal-backdrop" on:click=close></div>
-        <div class="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="bulk-title">
-            <header class="modal-header">
-                <h2 id="bulk-title">"Kirim Semua via WhatsApp"</h2>
-                <button type="button" class="icon-btn" aria-label="Tutup" on:click=close>
-                    "✕"
-                </button>
-            </header>
+        <Modal title="Kirim Semua via WhatsApp" title_id="bulk-title" wide=true on_close>
             {move || match job.get() {
                 Some(id) => view! { <JobProgress job_id=id /> }.into_any(),
                 None => {
@@ -195,7 +189,7 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
                         .into_any()
                 }
             }}
-        </div>
+        </Modal>
     }
 }
 

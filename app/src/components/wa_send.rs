@@ -7,7 +7,7 @@ use crate::{
         messages::{Compose, Queued, SendMessage, SendReceipt, compose_message, message_state},
         whatsapp::wa_status,
     },
-    components::{form::form_error, wa_preview::WaPreview},
+    components::{form::form_error, modal::Modal, wa_preview::WaPreview},
     domain::{
         messages::{TemplateKind, char_count},
         money::rupiah,
@@ -49,16 +49,8 @@ pub fn WaSendModal(invoice_id: i32, #[prop(into)] on_close: Callback<()>) -> imp
     // again every few seconds while the modal is open.
     let tick = crate::components::poll::use_tick(5000);
     let wa = Resource::new(move || tick.get(), |_| wa_status());
-    let close = move |_| on_close.run(());
     view! {
-        <div class="modal-backdrop" on:click=close></div>
-        <div class="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="wa-title">
-            <header class="modal-header">
-                <h2 id="wa-title">"Kirim via WhatsApp"</h2>
-                <button type="button" class="icon-btn" aria-label="Tutup" on:click=close>
-                    "✕"
-                </button>
-            </header>
+        <Modal title="Kirim via WhatsApp" title_id="wa-title" wide=true on_close>
             <Transition fallback=|| view! { <p class="muted">"Menyiapkan pesan…"</p> }>
                 {move || {
                     composed
@@ -80,7 +72,7 @@ pub fn WaSendModal(invoice_id: i32, #[prop(into)] on_close: Callback<()>) -> imp
                         })
                 }}
             </Transition>
-        </div>
+        </Modal>
     }
 }
 

@@ -2,11 +2,12 @@
 //! waha-sim: nothing lost, nothing sent twice, and the pace kept across instances (issue 6 b, c).
 //! The simulator runs in this test process, so its record survives every kill.
 
+use super::harness::text_job;
 use app::{
-    domain::sending::{Pacing, SendPolicy},
+    domain::sending::SendPolicy,
     server::{
         engine::{
-            outbox::{self, Counts, NewItem, NewJob},
+            outbox::{self, Counts},
             policy,
         },
         testing::{self, TestDb},
@@ -16,7 +17,6 @@ use rand::Rng;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use server::waha_sim::{SimHandle, SimOptions};
 use std::{
-    collections::HashMap,
     process::Stdio,
     time::{Duration, Instant},
 };
@@ -46,32 +46,9 @@ async fn queue(db: &DatabaseConnection, n: usize, delay_ms: i64) -> (i32, Vec<St
     .await
     .unwrap();
     let numbers: Vec<String> = (0..n).map(|i| format!("6281400{i:05}")).collect();
-    let job = outbox::enqueue(
-        db,
-        NewJob {
-            kind: "bulk",
-            template_kind: "invoice".into(),
-            wa_session: "default".into(),
-            pacing: Pacing {
-                delay_ms,
-                jitter_ms: 0,
-            },
-            description: None,
-            created_by: None,
-            items: numbers
-                .iter()
-                .map(|n| NewItem {
-                    invoice_id: None,
-                    customer_id: None,
-                    wa_number: n.clone(),
-                    chat_id: format!("{n}@c.us"),
-                    body: format!("Tagihan untuk {n}"),
-                })
-                .collect(),
-        },
-    )
-    .await
-    .unwrap();
+    let job = outbox::enqueue(db, text_job(&numbers, delay_ms))
+        .await
+        .unwrap();
     (job.id, numbers)
 }
 
@@ -103,24 +80,10 @@ async fn counts(db: &DatabaseConnection, job: i32) -> Counts {
 
 /// Each number received exactly one message, its own.
 async fn assert_each_once(sim: &SimHandle, numbers: &[String]) {
-    let msgs = super::harness::sim_list(sim, "/_sim/messages").await;
-    let mut per_chat: HashMap<String, Vec<String>> = HashMap::new();
-    for m in &msgs {
-        per_chat
-            .entry(m["chatId"].as_str().unwrap().to_owned())
-            .or_default()
-            .push(m["text"].as_str().unwrap().to_owned());
-    }
-    let twice: Vec<_> = per_chat.iter().filter(|(_, v)| v.len() > 1).collect();
-    assert!(twice.is_empty(), "sent twice: {twice:?}");
-    for n in numbers {
-        assert_eq!(
-            per_chat.get(&format!("{n}@c.us")).map(|v| v[0].as_str()),
-            Some(format!("Tagihan untuk {n}").as_str()),
-            "{n} got nothing"
-        );
-    }
-    assert_eq!(msgs.len(), numbers.len());
+    super::harness::assert_each_once(
+        &super::harness::sim_list(sim, "/_sim/messages").await,
+        numbers,
+    );
 }
 
 async fn wait_done(db: &DatabaseConnection, job: i32, within: Duration) -> Counts {

@@ -2,14 +2,14 @@
 //! simulator received is exactly what was queued, recipients without WhatsApp fail alone, and
 //! WhatsApp's 463 lock pauses the job for the admin.
 
-use super::harness::{put_faults, sim_list, working_sim};
+use super::harness::{assert_each_once, put_faults, sim_list, text_job, working_sim};
 use app::{
-    domain::sending::{Pacing, SendPolicy},
+    domain::sending::SendPolicy,
     server::{
         Config,
         engine::{
             self, EngineHandle,
-            outbox::{self, Counts, NewItem, NewJob},
+            outbox::{self, Counts},
             policy,
         },
         entity::{send_items, send_jobs},
@@ -17,36 +17,12 @@ use app::{
     },
 };
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
-use serde_json::{Value, json};
+use serde_json::json;
 use server::waha_sim::{self, Faults, SimHandle, SimOptions};
 use std::{sync::Arc, time::Duration};
 use tokio_util::sync::CancellationToken;
 
 const KEY: &str = "kunci-engine-0123456789";
-
-fn job(numbers: &[&str]) -> NewJob {
-    NewJob {
-        kind: "bulk",
-        template_kind: "invoice".into(),
-        wa_session: "default".into(),
-        pacing: Pacing {
-            delay_ms: 20,
-            jitter_ms: 0,
-        },
-        description: None,
-        created_by: None,
-        items: numbers
-            .iter()
-            .map(|n| NewItem {
-                invoice_id: None,
-                customer_id: None,
-                wa_number: n.to_string(),
-                chat_id: format!("{n}@c.us"),
-                body: format!("Tagihan untuk {n}"),
-            })
-            .collect(),
-    }
-}
 
 async fn engine_on(
     sim: &SimHandle,
@@ -124,9 +100,12 @@ async fn queued_messages_reach_waha_once_and_unknown_numbers_fail_alone() {
     })
     .await;
     let (db, stop, task, t) = engine_on(&sim).await;
-    let j = outbox::enqueue(&db, job(&["628120000001", "628120000002", "628120000003"]))
-        .await
-        .unwrap();
+    let j = outbox::enqueue(
+        &db,
+        text_job(&["628120000001", "628120000002", "628120000003"], 20),
+    )
+    .await
+    .unwrap();
     let c = wait(&db, j.id, |c, _| c.sent + c.failed == 3).await;
     assert_eq!((c.sent, c.failed), (2, 1));
 
@@ -185,9 +164,12 @@ async fn the_463_lock_pauses_the_job_for_the_admin() {
     })
     .await;
     let (db, stop, task, t) = engine_on(&sim).await;
-    let j = outbox::enqueue(&db, job(&["628120000001", "628120000002", "628120000003"]))
-        .await
-        .unwrap();
+    let j = outbox::enqueue(
+        &db,
+        text_job(&["628120000001", "628120000002", "628120000003"], 20),
+    )
+    .await
+    .unwrap();
     wait(&db, j.id, |_, j| j.state == "paused").await;
     let row = send_jobs::Entity::find_by_id(j.id)
         .one(&db)
@@ -216,32 +198,6 @@ fn numbers(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("6281300{i:05}")).collect()
 }
 
-/// Every chat in the simulator got exactly one message, with the text queued for it.
-fn assert_each_once(msgs: &[Value], numbers: &[String]) {
-    let mut per_chat = std::collections::HashMap::<&str, Vec<&str>>::new();
-    for m in msgs {
-        per_chat
-            .entry(m["chatId"].as_str().unwrap())
-            .or_default()
-            .push(m["text"].as_str().unwrap());
-    }
-    let twice: Vec<_> = per_chat.iter().filter(|(_, v)| v.len() > 1).collect();
-    assert!(twice.is_empty(), "sent more than once: {twice:?}");
-    for n in numbers {
-        let got = per_chat.get(format!("{n}@c.us").as_str());
-        assert_eq!(
-            got.map(|v| v[0].to_owned()),
-            Some(format!("Tagihan untuk {n}")),
-            "{n} did not get its message"
-        );
-    }
-    assert_eq!(
-        msgs.len(),
-        numbers.len(),
-        "messages to numbers never queued"
-    );
-}
-
 /// Issue 6 (a): 300 recipients while WAHA answers 500 at random (some after the message went
 /// out), responds slowly, and drops to STARTING mid-run. Every number gets exactly one message;
 /// the job pauses while WhatsApp reconnects and resumes by itself.
@@ -263,10 +219,7 @@ async fn three_hundred_recipients_through_faults_each_get_exactly_one_message() 
     .await;
     let (db, stop, task, t) = engine_on(&sim).await;
     let numbers = numbers(300);
-    let refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
-    let mut new = job(&refs);
-    new.pacing.delay_ms = 0;
-    let j = outbox::enqueue(&db, new).await.unwrap();
+    let j = outbox::enqueue(&db, text_job(&numbers, 0)).await.unwrap();
 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     let mut pauses = std::collections::BTreeSet::new();
@@ -347,8 +300,9 @@ async fn quiet_hours_and_the_daily_cap_hold_messages_back_then_release_them() {
     // Quiet until two seconds from now.
     policy::save(&db, &quiet(None, 2)).await.unwrap();
     let numbers = numbers(6);
-    let refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
-    let j = outbox::enqueue(&db, job(&refs[..3])).await.unwrap();
+    let j = outbox::enqueue(&db, text_job(&numbers[..3], 20))
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert!(
         sim_list(&sim, "/_sim/messages").await.is_empty(),
@@ -362,7 +316,9 @@ async fn quiet_hours_and_the_daily_cap_hold_messages_back_then_release_them() {
 
     // A cap of 4 a day: 3 went today, so one more, then the rest waits.
     policy::save(&db, &quiet(Some(4), 0)).await.unwrap();
-    let j2 = outbox::enqueue(&db, job(&refs[3..])).await.unwrap();
+    let j2 = outbox::enqueue(&db, text_job(&numbers[3..], 20))
+        .await
+        .unwrap();
     wait(&db, j2.id, |c, _| c.sent == 1).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(

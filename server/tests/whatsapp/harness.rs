@@ -235,3 +235,61 @@ pub async fn sim_list(sim: &SimHandle, path: &str) -> Vec<Value> {
         .await
         .unwrap()
 }
+
+/// A job of one message per number ("Tagihan untuk <number>"), paced `delay_ms` apart.
+pub fn text_job(numbers: &[impl AsRef<str>], delay_ms: i64) -> app::server::engine::outbox::NewJob {
+    use app::{
+        domain::sending::Pacing,
+        server::engine::outbox::{NewItem, NewJob},
+    };
+    NewJob {
+        kind: "bulk",
+        template_kind: "invoice".into(),
+        wa_session: "default".into(),
+        pacing: Pacing {
+            delay_ms,
+            jitter_ms: 0,
+        },
+        description: None,
+        created_by: None,
+        items: numbers
+            .iter()
+            .map(|n| {
+                let n = n.as_ref();
+                NewItem {
+                    invoice_id: None,
+                    customer_id: None,
+                    wa_number: n.to_owned(),
+                    chat_id: format!("{n}@c.us"),
+                    body: format!("Tagihan untuk {n}"),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The simulator's messages: every number got exactly one, its own, and nobody else got any.
+pub fn assert_each_once(msgs: &[Value], numbers: &[impl AsRef<str>]) {
+    let mut per_chat = HashMap::<&str, Vec<&str>>::new();
+    for m in msgs {
+        per_chat
+            .entry(m["chatId"].as_str().unwrap())
+            .or_default()
+            .push(m["text"].as_str().unwrap());
+    }
+    let twice: Vec<_> = per_chat.iter().filter(|(_, v)| v.len() > 1).collect();
+    assert!(twice.is_empty(), "sent more than once: {twice:?}");
+    for n in numbers {
+        let n = n.as_ref();
+        assert_eq!(
+            per_chat.get(format!("{n}@c.us").as_str()).map(|v| v[0]),
+            Some(format!("Tagihan untuk {n}").as_str()),
+            "{n} did not get its message"
+        );
+    }
+    assert_eq!(
+        msgs.len(),
+        numbers.len(),
+        "messages to numbers never queued"
+    );
+}
