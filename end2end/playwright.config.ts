@@ -52,10 +52,16 @@ function sim(port: number) {
   };
 }
 
+// The servers' stderr goes to files here, so the global teardown can fail the run on a server
+// panic: one during a page's server render only shows in the browser as a broken hydration now
+// and then. Set in the main process; the workers inherit it.
+const logDir = (process.env.TAGIH_E2E_LOG_DIR ??= mkdtempSync(join(tmpdir(), "tagih-e2e-logs-")));
+
 function server(port: number) {
   const dir = mkdtempSync(join(tmpdir(), "tagih-e2e-"));
   return {
-    command: `"${bin}" serve`,
+    // `exec`, so stopping the web server stops tagih itself.
+    command: `exec "${bin}" serve 2>>"${join(logDir, `tagih-${port}.log`)}"`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -82,6 +88,7 @@ export default defineConfig({
   retries: 0,
   workers: 2,
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  globalTeardown: require.resolve("./tests/no-server-panics"),
   use: {
     ...devices["Desktop Chrome"],
     launchOptions: chromium,

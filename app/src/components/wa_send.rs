@@ -4,7 +4,9 @@
 
 use crate::{
     api::{
-        messages::{Compose, Queued, SendMessage, SendReceipt, compose_message, message_state},
+        messages::{
+            Compose, MessageRow, Queued, SendMessage, SendReceipt, compose_message, message_state,
+        },
         whatsapp::wa_status,
     },
     components::{form::form_error, modal::Modal, wa_preview::WaPreview},
@@ -318,14 +320,30 @@ pub fn ReceiptOffer(payment_id: i32) -> impl IntoView {
     }
 }
 
+/// An invoice's messages, polled. Made by the page, not by [`InvoiceMessages`]: that component
+/// lives inside the invoice's Suspense, whose re-renders would dispose a resource it owned
+/// while the server was still rendering it.
+pub fn use_invoice_messages(
+    invoice_id: impl Fn() -> Option<i32> + Send + Sync + 'static,
+    refresh: Signal<u32>,
+) -> Resource<Result<Vec<MessageRow>, crate::error::AppError>> {
+    let tick = crate::components::poll::use_tick(5000);
+    Resource::new(
+        move || (invoice_id(), tick.get(), refresh.get()),
+        |(id, ..)| async move {
+            match id {
+                Some(id) => crate::api::messages::invoice_messages(id).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    )
+}
+
 /// The messages sent about an invoice: when, which template, state, delivery tick, error.
 #[component]
-pub fn InvoiceMessages(invoice_id: i32, #[prop(into)] refresh: Signal<u32>) -> impl IntoView {
-    let tick = crate::components::poll::use_tick(5000);
-    let rows = Resource::new(
-        move || (tick.get(), refresh.get()),
-        move |_| crate::api::messages::invoice_messages(invoice_id),
-    );
+pub fn InvoiceMessages(
+    rows: Resource<Result<Vec<MessageRow>, crate::error::AppError>>,
+) -> impl IntoView {
     view! {
         <div class="card">
             <h2>"Pesan WhatsApp"</h2>

@@ -65,14 +65,16 @@ pub fn DashboardPage() -> impl IntoView {
                                     <span class="stat-note">"Semua pembayaran yang dicatat bulan ini"</span>
                                 </div>
                             </div>
-                            <div class="stat-grid dash-wa">
-                                <WhatsAppCard />
-                                <SendingCard />
-                            </div>
                         }.into_any()
                     }
                 })}
             </Suspense>
+            // Outside the Suspense: a component made inside a closure that re-runs when the
+            // numbers arrive would lose its resources while the server still renders it.
+            <div class="stat-grid dash-wa">
+                <WhatsAppCard />
+                <SendingCard />
+            </div>
         </section>
     }
 }

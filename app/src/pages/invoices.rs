@@ -11,7 +11,7 @@ use crate::{
         form::{Field, FormAlert, TextAreaField, field_error, form_error},
         payment::{PaymentDialog, payment_summary},
         wa_bulk::BulkSendButton,
-        wa_send::{InvoiceMessages, ReceiptOffer, WaSendButton},
+        wa_send::{InvoiceMessages, ReceiptOffer, WaSendButton, use_invoice_messages},
     },
     domain::{
         dates::{Period, format_date, format_date_short},
@@ -554,6 +554,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
             }
         },
     );
+    let messages = use_invoice_messages(id, paid.into());
     let void_value = void.value();
     let discount_value = discount.value();
     view! {
@@ -667,7 +668,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                                             }.into_any()
                                         }}
                                     </div>
-                                    <InvoiceMessages invoice_id=inv_id refresh=paid />
+                                    <InvoiceMessages rows=messages />
                                 </div>
                                 <div class="stack">
                                     {void_ok.then(|| view! {
