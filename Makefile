@@ -25,7 +25,7 @@ export PATH := $(NODE_BIN):$(HOME)/.cargo/bin:$(PATH)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test build site server setup setup-build setup-test lint unit e2e bench bench-billing bench-engine dev clean-site
+.PHONY: help run test build site server setup setup-build setup-test lint unit e2e bench bench-billing bench-engine bench-server dev clean-site
 
 help:
 	@echo "make run    build (release) and run Tagih on SQLite under ./data"
@@ -126,6 +126,14 @@ bench-engine:
 	@if [ -n "$${TAGIH_TEST_POSTGRES_URL:-}" ]; then \
 		$(TARGET_DIR)/release/tagih bench-engine $(ENGINE_BENCH_ARGS) --postgres-admin-url "$$TAGIH_TEST_POSTGRES_URL"; \
 	else echo "(PostgreSQL skipped: set TAGIH_TEST_POSTGRES_URL)"; fi
+
+# A real `tagih serve` measured from outside on temporary SQLite files: cold start, RSS (idle,
+# under load, after), req/s and latency of /healthz and the server-rendered Tagihan and
+# Dashboard pages, a login burst, graceful shutdown.
+SERVER_BENCH_ARGS ?= --customers 2000 --months 3 --seconds 10 --connections 32
+bench-server:
+	cargo build --release -p server --bin tagih
+	$(TARGET_DIR)/release/tagih bench-server $(SERVER_BENCH_ARGS)
 
 ## ---- development ----------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod bench_engine;
+pub mod bench_server;
 pub mod guard;
 pub mod seed;
 pub mod waha_sim;

@@ -1,11 +1,16 @@
-//! `tagih`: serve (the default), migrate, seed-demo, and the hidden bench-billing and
-//! bench-engine.
+//! `tagih`: serve (the default), migrate, seed-demo, and the hidden bench-billing,
+//! bench-engine and bench-server.
 
 use app::server::Config;
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
+
+// mimalloc gives freed memory back to the OS; glibc's per-thread arenas kept every argon2
+// buffer of a login burst (19 MiB each) and a load's peak resident (`make bench-server`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -73,6 +78,22 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         recipients: usize,
     },
+    /// Measure a real `tagih serve` from outside: cold start, memory, HTTP throughput of health
+    /// and server-rendered pages, a login burst, shutdown (`make bench-server`).
+    #[command(hide = true)]
+    BenchServer {
+        /// Demo customers in the database the pages are measured on.
+        #[arg(long, default_value_t = 2_000)]
+        customers: usize,
+        #[arg(long, default_value_t = 3)]
+        months: u32,
+        /// Seconds of load per request kind.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent clients for the pages (twice as many for /healthz).
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+    },
 }
 
 #[tokio::main]
@@ -130,6 +151,20 @@ async fn main() -> ExitCode {
                 postgres_admin_url,
                 messages,
                 recipients,
+            })
+            .await
+        }
+        Command::BenchServer {
+            customers,
+            months,
+            seconds,
+            connections,
+        } => {
+            server::bench_server::run(server::bench_server::ServerBenchArgs {
+                customers,
+                months,
+                seconds,
+                connections,
             })
             .await
         }
