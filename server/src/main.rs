@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
 
 // mimalloc gives freed memory back to the OS; glibc's per-thread arenas kept every argon2
-// buffer of a login burst (19 MiB each) and a load's peak resident (`make bench-server`).
+// buffer of a login burst (19 MiB each) resident for good (`make bench-server`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
