@@ -19,13 +19,15 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 # Compile-time name of the JS/wasm the server links (/pkg/tagih.js, /pkg/tagih.wasm).
 # Exported for every cargo call so the builds share one cache.
 export LEPTOS_OUTPUT_NAME := tagih
-export LEPTOS_SITE_ROOT := $(SITE)
+# The folder the release binary embeds its web assets from (server/src/assets.rs). At run time
+# the binary serves its own copies; LEPTOS_SITE_ROOT would override them (development only).
+export TAGIH_EMBED_SITE := $(SITE)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PATH := $(NODE_BIN):$(HOME)/.cargo/bin:$(PATH)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test build site server setup setup-build setup-test lint unit e2e bench bench-billing bench-engine bench-server dev clean-site
+.PHONY: help run test build site server setup setup-build setup-test lint deploy-check unit dist e2e bench bench-billing bench-engine bench-server dev clean-site
 
 help:
 	@echo "make run    build (release) and run Tagih on SQLite under ./data"
@@ -35,9 +37,9 @@ help:
 
 run: build
 	@mkdir -p data
-	$(TARGET_DIR)/release/tagih serve
+	env -u LEPTOS_SITE_ROOT $(TARGET_DIR)/release/tagih serve
 
-test: setup-test lint unit build e2e
+test: setup-test lint unit build dist e2e
 	@echo "All tests passed."
 
 ## ---- setup (idempotent) -------------------------------------------------------------------
@@ -87,11 +89,18 @@ server:
 
 ## ---- tests ----------------------------------------------------------------------------------
 
-lint: setup-build
+lint: setup-build deploy-check
 	@# An unbalanced brace silently swallows every rule after it: refuse CSS syntax errors.
 	esbuild style/main.css --log-level=warning --log-override:css-syntax-error=error --outfile=/dev/null
 	cargo fmt --all -- --check
-	cargo clippy -p app -p server -p migration --features app/ssr --all-targets -- -D warnings
+	@# The layering: services (app/src/server) stand on the DTO floor, never on the server-function
+	@# layer (app/src/api) that calls them.
+	@if grep -rnE '(crate::api\b|\bapi::)' app/src/server; then \
+		echo "app/src/server must not import from app/src/api (use app/src/dto)"; exit 1; fi
+	@# The test support creates and drops databases: it must not be in the production binary.
+	@if cargo tree -p server -e normal,build,features --prefix none | grep -q 'app feature "test-support"'; then \
+		echo "the tagih binary's dependency tree enables app/test-support"; exit 1; fi
+	cargo clippy -p app -p server -p migration --features app/ssr,server/bench --all-targets -- -D warnings
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 	@# The wasm must not contain server-only crates.
 	@if cargo tree -p frontend --target wasm32-unknown-unknown -e normal --prefix none \
@@ -99,7 +108,41 @@ lint: setup-build
 		echo "server-only crates leaked into the wasm build"; exit 1; fi
 
 unit:
-	cargo test -p app -p server -p migration --features app/ssr
+	cargo test -p app -p server -p migration --features app/ssr,server/bench
+
+# The release binary on its own (copied into an empty folder, no LEPTOS_SITE_ROOT) serves the
+# app, the wasm (brotli when asked) and /healthz. Required here: the test fails rather than
+# skips when the binary is missing.
+dist:
+	TAGIH_RELEASE_BIN=$(TARGET_DIR)/release/tagih cargo test -p server --features app/ssr --test prod -- dist::
+
+# The deployment files: the compose file against the Compose specification's JSON schema
+# (check-jsonschema from PyPI, in a venv under the target folder; it ships the schema, so no
+# network is needed to check), and `docker compose config` / `systemd-analyze verify` where
+# those exist. Images are not pulled or built here (see README, "Pasang di server").
+PYTOOLS := $(TARGET_DIR)/pytools
+CHECK_JSONSCHEMA_VERSION := 0.39.0
+deploy-check:
+	@if [ ! -x $(PYTOOLS)/bin/check-jsonschema ] \
+		|| [ "$$($(PYTOOLS)/bin/check-jsonschema --version 2>/dev/null | grep -o '[0-9.]*$$')" != "$(CHECK_JSONSCHEMA_VERSION)" ]; then \
+		python3 -m venv $(PYTOOLS) && $(PYTOOLS)/bin/pip install -q "check-jsonschema==$(CHECK_JSONSCHEMA_VERSION)"; \
+	fi
+	$(PYTOOLS)/bin/check-jsonschema --builtin-schema vendor.compose-spec deploy/docker-compose.yml
+	@if docker compose version >/dev/null 2>&1; then \
+		POSTGRES_PASSWORD=x WAHA_API_KEY=x WAHA_WEBHOOK_SECRET=x docker compose -f deploy/docker-compose.yml config -q; \
+	else echo "(docker compose not installed: schema check only)"; fi
+	@# The unit: no warnings from systemd-analyze, and its exposure score at most 2.0 ("OK").
+	@if command -v systemd-analyze >/dev/null 2>&1; then \
+		dir=$$(mktemp -d); unit=$$dir/tagih.service; \
+		sed 's#/usr/local/bin/tagih#/bin/true#' deploy/tagih.service > $$unit; \
+		out=$$(systemd-analyze verify --man=no $$unit 2>&1); \
+		if [ -n "$$out" ]; then echo "$$out"; rm -rf $$dir; exit 1; fi; \
+		systemd-analyze security --offline=yes --threshold=20 $$unit >/dev/null \
+			|| { echo "deploy/tagih.service: exposure above 2.0"; rm -rf $$dir; exit 1; }; \
+		echo "deploy/tagih.service: verified, exposure $$(systemd-analyze security --offline=yes $$unit | grep -o 'tagih.service: [0-9.]*' | cut -d' ' -f2)"; \
+		rm -rf $$dir; \
+	else echo "(systemd-analyze not installed: the unit was not checked)"; fi
+
 
 e2e:
 	cd end2end && TAGIH_BIN=$(TARGET_DIR)/release/tagih npx playwright test
@@ -111,20 +154,20 @@ e2e:
 # server, on a fresh PostgreSQL database there (dropped afterwards).
 BENCH_ARGS ?= --customers 20000 --months 5 --iterations 200
 bench-billing:
-	cargo build --release -p server --bin tagih
-	$(TARGET_DIR)/release/tagih bench-billing $(BENCH_ARGS)
+	cargo build --release -p server --bin tagih-bench --features bench
+	$(TARGET_DIR)/release/tagih-bench billing $(BENCH_ARGS)
 	@if [ -n "$${TAGIH_TEST_POSTGRES_URL:-}" ]; then \
-		$(TARGET_DIR)/release/tagih bench-billing $(BENCH_ARGS) --postgres-admin-url "$$TAGIH_TEST_POSTGRES_URL"; \
+		$(TARGET_DIR)/release/tagih-bench billing $(BENCH_ARGS) --postgres-admin-url "$$TAGIH_TEST_POSTGRES_URL"; \
 	else echo "(PostgreSQL skipped: set TAGIH_TEST_POSTGRES_URL)"; fi
 
 # The sending engine's overhead per message at delay 0 against a plain reqwest loop to waha-sim,
 # and queueing 10,000 recipients (one transaction, and the whole "Kirim Semua" path).
 ENGINE_BENCH_ARGS ?= --messages 1000 --recipients 10000
 bench-engine:
-	cargo build --release -p server --bin tagih
-	$(TARGET_DIR)/release/tagih bench-engine $(ENGINE_BENCH_ARGS)
+	cargo build --release -p server --bin tagih-bench --features bench
+	$(TARGET_DIR)/release/tagih-bench engine $(ENGINE_BENCH_ARGS)
 	@if [ -n "$${TAGIH_TEST_POSTGRES_URL:-}" ]; then \
-		$(TARGET_DIR)/release/tagih bench-engine $(ENGINE_BENCH_ARGS) --postgres-admin-url "$$TAGIH_TEST_POSTGRES_URL"; \
+		$(TARGET_DIR)/release/tagih-bench engine $(ENGINE_BENCH_ARGS) --postgres-admin-url "$$TAGIH_TEST_POSTGRES_URL"; \
 	else echo "(PostgreSQL skipped: set TAGIH_TEST_POSTGRES_URL)"; fi
 
 # A real `tagih serve` measured from outside on temporary SQLite files: cold start, RSS (idle,
@@ -133,7 +176,8 @@ bench-engine:
 SERVER_BENCH_ARGS ?= --customers 2000 --months 3 --seconds 10 --connections 32
 bench-server:
 	cargo build --release -p server --bin tagih
-	$(TARGET_DIR)/release/tagih bench-server $(SERVER_BENCH_ARGS)
+	cargo build --release -p server --bin tagih-bench --features bench
+	$(TARGET_DIR)/release/tagih-bench server $(SERVER_BENCH_ARGS)
 
 ## ---- development ----------------------------------------------------------------------------
 

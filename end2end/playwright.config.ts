@@ -8,13 +8,12 @@ import { SIM_KEY, simPort } from "./tests/helpers";
 // run the first-run setup. Ports are fixed per run (E2E_PORT_BASE) and loopback only.
 const base = Number(process.env.E2E_PORT_BASE ?? 39100);
 const bin = process.env.TAGIH_BIN ?? resolve(__dirname, "../target/release/tagih");
-const siteRoot = process.env.LEPTOS_SITE_ROOT ?? resolve(__dirname, "../target/site");
 // waha-sim, the local WAHA: one per viewport (sessions are stateful), next to the tagih binary.
 const simBin = process.env.WAHA_SIM_BIN ?? join(dirname(bin), "waha-sim");
 
 
 // Spec files run in this order per viewport.
-const SPEC_ORDER = ["foundation", "billing", "whatsapp", "messages", "sending"];
+const SPEC_ORDER = ["foundation", "billing", "whatsapp", "messages", "sending", "schedule", "users"];
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -70,10 +69,15 @@ function server(port: number) {
     env: {
       DATABASE_URL: `sqlite://${join(dir, "tagih.db")}?mode=rwc`,
       TAGIH_BIND: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: siteRoot,
+      // The browser's origin is checked against this, so first-run setup needs no code.
+      TAGIH_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      // Empty: the release binary serves the web assets built into it, as in production.
+      LEPTOS_SITE_ROOT: "",
       RUST_LOG: "warn",
       WAHA_URL: `http://127.0.0.1:${simPort(port)}`,
       WAHA_API_KEY: SIM_KEY,
+      // The schedule acts only when a spec drives it (schedule.spec.ts runs it by hand).
+      TAGIH_SCHEDULER: "off",
     },
   };
 }

@@ -39,6 +39,11 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// `Ok(())` when nothing was added, the problems otherwise (for a service's own error type).
+    pub fn check(self) -> Result<(), FieldErrors> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+
     /// `Ok(())` when nothing was added, the validation error otherwise.
     pub fn into_result(self) -> Result<(), AppError> {
         if self.is_empty() {
@@ -67,6 +72,9 @@ pub enum AppError {
     Conflict(String),
     #[error("Terlalu banyak percobaan. Coba lagi dalam {0} detik.")]
     RateLimited(u64),
+    /// A request whose arguments could not be read (not something a page sends).
+    #[error("Permintaan tidak valid.")]
+    BadRequest(String),
     #[error("Terjadi kesalahan di server. Silakan coba lagi.")]
     Internal,
     /// The browser could not reach the server or read its answer.
@@ -85,6 +93,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::RateLimited(_) => 429,
+            AppError::BadRequest(_) => 400,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }
@@ -109,7 +118,12 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        use server_fn::error::ServerFnErrorErr as E;
+        match value {
+            // The server could not read the arguments: the request is at fault, not the server.
+            E::Args(m) | E::Deserialization(m) => AppError::BadRequest(m),
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

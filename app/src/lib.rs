@@ -7,6 +7,7 @@
 pub mod api;
 pub mod components;
 pub mod domain;
+pub mod dto;
 pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -20,16 +21,19 @@ use leptos_router::{
     path,
 };
 use pages::{
+    audit::AuditPage,
     customers::{CustomerEditPage, CustomerImportPage, CustomersPage},
     dashboard::DashboardPage,
     invoices::{InvoiceDetailPage, InvoicesPage},
     login::LoginPage,
     not_found::NotFound,
     packages::PackagesPage,
+    schedule::{DraftReviewPage, SchedulePage},
     sending::{SendJobPage, SendingPage},
     settings::SettingsPage,
     setup::SetupPage,
     templates::TemplatePage,
+    users::{AccountPage, UsersPage},
     whatsapp::WhatsAppPage,
 };
 
@@ -81,12 +85,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("pelanggan/:id") view=CustomerEditPage />
                     <Route path=path!("paket") view=PackagesPage />
                     <Route path=path!("tagihan") view=InvoicesPage />
+                    <Route path=path!("tagihan/tinjau") view=DraftReviewPage />
                     <Route path=path!("tagihan/:id") view=InvoiceDetailPage />
                     <Route path=path!("whatsapp") view=WhatsAppPage />
                     <Route path=path!("template") view=TemplatePage />
                     <Route path=path!("pengiriman") view=SendingPage />
                     <Route path=path!("pengiriman/:id") view=SendJobPage />
+                    <Route path=path!("jadwal") view=SchedulePage />
                     <Route path=path!("pengaturan") view=SettingsPage />
+                    <Route path=path!("pengguna") view=UsersPage />
+                    <Route path=path!("akun") view=AccountPage />
+                    <Route path=path!("log-aktivitas") view=AuditPage />
                 </ParentRoute>
             </Routes>
         </Router>

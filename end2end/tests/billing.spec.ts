@@ -123,14 +123,14 @@ test("package → customer → invoice run → payment → status change", async
   await fitsWidth(page);
   await shot(page, "15-tagihan");
 
-  // ---- Payment: too much is refused next to the amount; a partial payment, then the rest.
+  // ---- Payment: a bad amount is explained next to the field; a partial payment, then the rest.
   await row(page, "Siti Aminah").getByRole("button", { name: "Bayar" }).click();
   const dialog = page.getByRole("dialog", { name: "Catat pembayaran" });
   await expect(dialog.getByLabel("Jumlah (Rp)")).toHaveValue("150.000");
-  await dialog.getByLabel("Jumlah (Rp)").fill("200000");
+  await dialog.getByLabel("Jumlah (Rp)").fill("seratus ribu");
   await dialog.getByRole("button", { name: "Simpan pembayaran" }).click();
   await expect(dialog.locator("#f-amount-err")).toHaveText(
-    "Melebihi total tagihan terbuka (Rp 150.000). Kelebihan tidak disimpan sebagai saldo.",
+    "Tulis jumlah dalam rupiah, misalnya 150000 atau 150.000.",
   );
   await fitsWidth(page);
   await shot(page, "16-payment-error");
@@ -149,12 +149,41 @@ test("package → customer → invoice run → payment → status change", async
   await expect(row(page, "Siti Aminah")).toContainText("Lunas");
   await expect(row(page, "Siti Aminah").getByRole("button", { name: "Bayar" })).toHaveCount(0);
 
-  // The invoice page lists both payments.
+  // The invoice page lists both payments; nothing is owed now.
   await row(page, "Siti Aminah").getByRole("link", { name: "Detail" }).click();
+  await hydrated(page);
   await expect(page.getByText("BRI 0012")).toBeVisible();
-  await expect(page.locator(".amount-total")).toContainText("Rp 150.000");
+  await expect(page.getByTestId("due-now")).toContainText("Rp 0");
+
+  // ---- Cancelling a payment asks for a reason and keeps it, marked, in the history.
+  const payments = page.locator(".payments li");
+  await payments.filter({ hasText: "Rp 100.000" }).getByRole("button", { name: "Batalkan pembayaran" }).click();
+  const confirm = page.locator("#reverse-confirm");
+  await expect(confirm).toContainText("Pembayaran Rp 100.000 dibatalkan");
+  await confirm.getByRole("button", { name: "Ya, batalkan pembayaran" }).click();
+  await expect(confirm.locator("#reverse-reason-err")).toHaveText("Tulis alasan pembatalan pembayaran.");
+  await confirm.getByLabel("Alasan").fill("Salah catat, uang belum diterima");
+  await confirm.getByRole("button", { name: "Ya, batalkan pembayaran" }).click();
+  await expect(page.locator("#reverse-confirm")).toHaveCount(0);
+  await expect(payments.filter({ hasText: "Dibatalkan" })).toContainText("Salah catat, uang belum diterima");
+  await expect(page.getByTestId("due-now")).toContainText("Rp 100.000");
+  await expect(page.locator("#money-log")).toContainText("Pembayaran dibatalkan");
+  await expect(page.locator("#money-log")).toContainText("Rp 0 → Rp 100.000");
   await fitsWidth(page);
   await shot(page, "17-invoice");
+
+  // ---- Paying more than owed keeps the rest as credit, shown on the customer page.
+  await page.getByRole("button", { name: "Catat pembayaran" }).click();
+  await expect(dialog.getByLabel("Jumlah (Rp)")).toHaveValue("100.000");
+  await dialog.getByLabel("Jumlah (Rp)").fill("120.000");
+  await dialog.getByRole("button", { name: "Simpan pembayaran" }).click();
+  await expect(page.getByText(/Kelebihan Rp 20\.000 disimpan sebagai saldo pelanggan\./)).toBeVisible();
+  await page.getByRole("link", { name: "Siti Aminah" }).click();
+  await expect(page.getByTestId("customer-credit")).toContainText("Rp 20.000");
+  await expect(page.getByTestId("customer-owed")).toContainText("Rp 0");
+  await expect(page.locator("#money-log")).toContainText("Saldo (kelebihan bayar)");
+  await fitsWidth(page);
+  await shot(page, "17b-customer-credit");
 
   // ---- Status change: a suspended customer is shown as such and filtered by status.
   await open(page, "/pelanggan?q=joko");
@@ -170,8 +199,10 @@ test("package → customer → invoice run → payment → status change", async
 
   // ---- Dashboard: the money counted once.
   await open(page, "/");
-  await expect(page.locator("[data-stat=collected]")).toContainText("Rp 150.000");
+  // 50.000 + 120.000 (the reversed 100.000 no longer counts); 20.000 of it is credit.
+  await expect(page.locator("[data-stat=collected]")).toContainText("Rp 170.000");
   await expect(page.locator("[data-stat=paid]")).toContainText("Rp 150.000");
+  await expect(page.locator("[data-stat=owed-all]")).toContainText("saldo titipan Rp 20.000");
   await fitsWidth(page);
   await shot(page, "18-dashboard");
   expect(errors).toEqual([]);

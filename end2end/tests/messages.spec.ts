@@ -81,7 +81,7 @@ test("one invoice over WhatsApp: the modal's preview is exactly what WhatsApp re
   // Sending the same template again asks first.
   await modal.locator(".modal-actions").getByRole("button", { name: "Tutup" }).click();
   await row.getByTestId("wa-button").click();
-  await expect(modal.getByText(/Template ini sudah dikirim ke tagihan ini pada/)).toBeVisible();
+  await expect(modal.getByText(/Pelanggan ini sudah dikirimi pesan yang sama hari ini pukul/)).toBeVisible();
   await modal.getByRole("button", { name: "Kirim via WhatsApp" }).click();
   await expect(modal.getByText(/Kirim lagi\?/)).toBeVisible();
   await modal.getByRole("button", { name: "Tidak" }).click();

@@ -105,3 +105,76 @@ test("send all: 20 invoices, the progress bar reaches 100 %, the report matches 
   await shot(page, "bulk-05-dashboard");
   expect(errors).toEqual([]);
 });
+
+// The original system's worst fault, as the customer sees it: three months of arrears, then
+// "Kirim Semua" on every period — the report has one line for the customer, and WhatsApp got
+// one message whose total is what they owe now (each month once).
+test("three months owed: one statement with one total through Kirim Semua", async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = watchErrors(page);
+  await connectWhatsApp(page);
+  const vp = test.info().project.name.startsWith("mobile") ? "7" : "8";
+  const name = `Rina Tunggak ${vp}`;
+  const chat = `62813${vp}9900001@c.us`;
+  const pkg = await call(page, "billing/package-save", {
+    name: `Paket Tunggak ${test.info().project.name}`,
+    speed_mbps: "10",
+    price: "100.000",
+    description: "",
+  });
+  await call(page, "billing/customer-save", {
+    name,
+    phone: `0813-${vp}990-0001`,
+    address: "Gg. Kenanga",
+    package_id: String(pkg.id),
+    price_override: "",
+    billing_day: "5",
+    status: "active",
+    notes: "",
+  });
+  const month = (back: number) => {
+    const d = new Date();
+    d.setDate(1);
+    d.setMonth(d.getMonth() - back);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`;
+  };
+  // Two past months (confirmed) and this one.
+  for (const back of [2, 1, 0]) {
+    await call(page, "billing/run", { period: month(back), confirm_past: "true" });
+  }
+
+  await open(page, `/tagihan?period=all&status=open&q=${encodeURIComponent(name)}`);
+  await expect(page.locator("tbody tr")).toHaveCount(3);
+  await page.getByRole("button", { name: "Kirim Semua via WhatsApp" }).click();
+  const modal = page.getByRole("dialog", { name: "Kirim Semua via WhatsApp" });
+  await expect(modal.getByTestId("bulk-summary")).toContainText("1 pelanggan, 3 tagihan");
+  await expect(modal.locator(".bulk-preview")).toContainText("Rp 300.000");
+  await modal.getByLabel("Atur sendiri").check();
+  await modal.locator("input[name=delay_secs]").fill("1");
+  await modal.locator("input[name=delay_secs]").blur();
+  await fitsWidth(page);
+  await shot(page, "statement-01-modal");
+  await modal.getByRole("button", { name: "Kirim ke 1 Pelanggan" }).click();
+  const bar = modal.getByRole("progressbar", { name: "Progres pengiriman" });
+  await expect(bar).toHaveAttribute("aria-valuenow", "100", { timeout: 60_000 });
+  await modal.getByRole("link", { name: "Lihat laporan lengkap" }).click();
+  const rows = page.locator(".report-table tbody tr");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(name);
+  await expect(rows.first()).toHaveAttribute("data-state", "sent");
+  await fitsWidth(page);
+  await shot(page, "statement-02-report");
+
+  const received = (await (await page.request.get(`${simUrl(page)}/_sim/messages`)).json()) as Array<{
+    chatId: string;
+    text: string;
+  }>;
+  const mine = received.filter((m) => m.chatId === chat);
+  expect(mine, "one message for the customer").toHaveLength(1);
+  expect(mine[0].text).toContain("Yang harus dibayar: *Rp 300.000*");
+  expect(mine[0].text).not.toContain("Rp 600.000");
+  for (const back of [2, 1, 0]) {
+    expect(mine[0].text).toContain(`INV-${month(back).replace("-", "")}`);
+  }
+  expect(errors).toEqual([]);
+});

@@ -17,6 +17,19 @@ mod m20261126_000011_create_wa_sessions;
 mod m20261126_000012_create_send_jobs;
 mod m20261126_000013_create_send_items;
 mod m20261127_000014_invoice_table_indexes;
+mod m20261202_000015_payment_reversal;
+mod m20261202_000016_customer_start_date;
+mod m20261202_000017_create_invoice_runs;
+mod m20261202_000018_invoice_run_id;
+mod m20261202_000019_invoice_period_unique_unless_void;
+mod m20261202_000020_create_money_log;
+mod m20261202_000021_send_item_statement;
+mod m20261202_000022_create_send_item_customers;
+mod m20261203_000023_create_scheduler_lease;
+mod m20261203_000024_create_schedule_runs;
+mod m20261203_000040_hash_session_ids;
+mod m20261203_000041_create_webhook_events;
+mod m20261203_000042_create_audit_log;
 mod util;
 
 pub struct Migrator;
@@ -39,6 +52,19 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_create_send_jobs::Migration),
             Box::new(m20261126_000013_create_send_items::Migration),
             Box::new(m20261127_000014_invoice_table_indexes::Migration),
+            Box::new(m20261202_000015_payment_reversal::Migration),
+            Box::new(m20261202_000016_customer_start_date::Migration),
+            Box::new(m20261202_000017_create_invoice_runs::Migration),
+            Box::new(m20261202_000018_invoice_run_id::Migration),
+            Box::new(m20261202_000019_invoice_period_unique_unless_void::Migration),
+            Box::new(m20261202_000020_create_money_log::Migration),
+            Box::new(m20261202_000021_send_item_statement::Migration),
+            Box::new(m20261202_000022_create_send_item_customers::Migration),
+            Box::new(m20261203_000023_create_scheduler_lease::Migration),
+            Box::new(m20261203_000024_create_schedule_runs::Migration),
+            Box::new(m20261203_000040_hash_session_ids::Migration),
+            Box::new(m20261203_000041_create_webhook_events::Migration),
+            Box::new(m20261203_000042_create_audit_log::Migration),
         ]
     }
 }

@@ -1,13 +1,16 @@
-//! `tagih bench-billing` (hidden): seeds a fresh database with demo data (default 20,000
+//! `tagih-bench billing`: seeds a fresh database with demo data (default 20,000
 //! customers × 5 months = ~92,000 invoices), times the invoice run for the last month and the
 //! invoice-table query in the shapes the Tagihan page sends, and prints p50/p95/max.
 //! A measurement tool kept in the repo (`make bench-billing`), not a test.
 
 use crate::seed;
 use app::{
-    api::invoices::InvoiceQuery,
     domain::dates::Period,
-    server::billing::{dashboard, invoices},
+    dto::invoices::InvoiceQuery,
+    server::{
+        billing::{dashboard, invoices},
+        testing::{self, TestDb},
+    },
 };
 use chrono::NaiveDate;
 use migration::{Migrator, MigratorTrait};
@@ -32,37 +35,19 @@ fn today() -> NaiveDate {
 pub(crate) struct Target {
     pub db: DatabaseConnection,
     pub label: String,
-    cleanup: Cleanup,
+    /// The throw-away database behind `db`; `None` when the caller named one to keep.
+    temp: Option<TestDb>,
 }
 
-enum Cleanup {
-    File(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
-    Keep,
-}
-
+/// The database to measure on: a fresh one on a PostgreSQL server, the one named, or a
+/// temporary SQLite file (the fresh ones are dropped by [`close`]).
 pub(crate) async fn open(args: &BenchArgs) -> Result<Target, String> {
     if let Some(admin_url) = &args.postgres_admin_url {
-        let name = format!("tagih_bench_{}", std::process::id());
-        let admin = sea_orm::Database::connect(admin_url.as_str())
-            .await
-            .map_err(|e| format!("cannot reach PostgreSQL: {e}"))?;
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-            .await
-            .map_err(|e| format!("cannot create the bench database: {e}"))?;
-        let _ = admin.close().await;
-        let url = with_db_name(admin_url, &name);
-        let db = app::server::db::connect(&url)
-            .await
-            .map_err(|e| e.to_string())?;
+        let t = testing::postgres_empty_at(admin_url).await;
         return Ok(Target {
-            db,
+            db: t.db.clone(),
             label: "PostgreSQL".into(),
-            cleanup: Cleanup::Postgres {
-                admin_url: admin_url.clone(),
-                name,
-            },
+            temp: Some(t),
         });
     }
     if let Some(url) = &args.database_url {
@@ -73,54 +58,21 @@ pub(crate) async fn open(args: &BenchArgs) -> Result<Target, String> {
         return Ok(Target {
             db,
             label,
-            cleanup: Cleanup::Keep,
+            temp: None,
         });
     }
-    let path = std::env::temp_dir().join(format!("tagih-bench-{}.db", std::process::id()));
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    let db = app::server::db::connect(&url)
-        .await
-        .map_err(|e| e.to_string())?;
+    let t = testing::sqlite_empty().await;
     Ok(Target {
-        db,
+        db: t.db.clone(),
         label: "SQLite (WAL, synchronous=FULL)".into(),
-        cleanup: Cleanup::File(path),
+        temp: Some(t),
     })
-}
-
-fn with_db_name(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let base = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    }
 }
 
 pub(crate) async fn close(t: Target) {
     let _ = t.db.close().await;
-    match t.cleanup {
-        Cleanup::File(p) => {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
-            }
-        }
-        Cleanup::Postgres { admin_url, name } => {
-            if let Ok(admin) = sea_orm::Database::connect(admin_url.as_str()).await {
-                let _ = admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .await;
-                let _ = admin.close().await;
-            }
-        }
-        Cleanup::Keep => {}
+    if let Some(temp) = t.temp {
+        temp.cleanup().await;
     }
 }
 
@@ -276,9 +228,12 @@ async fn bench(t: &Target, args: &BenchArgs) -> Result<(), String> {
     }
     let period = Period::of(today);
     let t0 = Instant::now();
-    let again = invoices::run(db, period, today, chrono::Utc::now())
-        .await
-        .map_err(|e| e.to_string())?;
+    let again = invoices::run(
+        db,
+        &invoices::RunOptions::new(period, today, chrono::Utc::now()),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     println!(
         "| {period} again (idempotent) | {} (skipped {}) | {:.3} |",
         again.created,
@@ -357,9 +312,5 @@ mod tests {
         assert_eq!(percentile(&v, 50.0), Duration::from_millis(50));
         assert_eq!(percentile(&v, 95.0), Duration::from_millis(95));
         assert_eq!(percentile(&v[..1], 95.0), Duration::from_millis(1));
-        assert_eq!(
-            with_db_name("postgres://postgres@127.0.0.1:5432/test", "b"),
-            "postgres://postgres@127.0.0.1:5432/b"
-        );
     }
 }

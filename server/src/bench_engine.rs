@@ -1,4 +1,4 @@
-//! `tagih bench-engine` (hidden): what the sending engine costs on top of the WAHA calls it
+//! `tagih-bench engine`: what the sending engine costs on top of the WAHA calls it
 //! makes, and how long "Kirim Semua" takes to queue a big job. A measurement kept in the repo
 //! (`make bench-engine`), not a test.
 //!
@@ -16,11 +16,11 @@ use crate::{
     waha_sim::{self, Faults, SimHandle, SimOptions},
 };
 use app::{
-    api::{
+    domain::sending::{JobKind, Pacing, SendPolicy},
+    dto::{
         invoices::InvoiceQuery,
         messages::{BulkRequest, TemplateChoice},
     },
-    domain::sending::{Pacing, SendPolicy},
     server::{
         AppState, Config,
         engine::{
@@ -165,7 +165,7 @@ async fn known_customers(db: &DatabaseConnection, n: usize) -> Result<Vec<i32>, 
 
 fn job(items: Vec<NewItem>) -> NewJob {
     NewJob {
-        kind: "bulk",
+        kind: JobKind::Bulk,
         template_kind: "invoice".into(),
         wa_session: "default".into(),
         pacing: Pacing {
@@ -201,7 +201,7 @@ async fn engine_run(
     let stop = CancellationToken::new();
     let task = engine::spawn(
         db.clone(),
-        channel,
+        engine::Ports::channel_only(channel),
         config.engine(),
         handle.clone(),
         stop.clone(),
@@ -215,6 +215,8 @@ async fn engine_run(
                 chat_id: format!("{num}@c.us"),
                 body: format!("Tagihan untuk {num}"),
                 wa_number: num,
+                statement_total: None,
+                customers: Vec::new(),
             }
         })
         .collect();
@@ -340,6 +342,8 @@ pub async fn run(args: EngineBenchArgs) -> Result<(), String> {
                 // About the length of the default invoice message.
                 body: format!("Tagihan untuk {num}. {}", "x".repeat(380)),
                 wa_number: num,
+                statement_total: None,
+                customers: Vec::new(),
             }
         })
         .collect();
@@ -389,6 +393,7 @@ async fn kirim_semua(
         pacing: "original".into(),
         delay_secs: String::new(),
         jitter_secs: String::new(),
+        combine_shared: true,
     };
     let t0 = Instant::now();
     let plan = bulk::plan(&state, &request)

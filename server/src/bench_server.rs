@@ -1,4 +1,4 @@
-//! `tagih bench-server` (hidden): the server's footprint and throughput as an ISP's machine
+//! `tagih-bench server`: the server's footprint and throughput as an ISP's machine
 //! would see them. Runs this same binary as a child `tagih serve` on temporary SQLite files and
 //! measures, from outside: cold start to ready on an empty database, resident memory (idle,
 //! peak under load, and after the load), HTTP throughput and latency of `/healthz` and of
@@ -38,8 +38,14 @@ fn free_port() -> Result<u16, String> {
     Ok(l.local_addr().map_err(|e| e.to_string())?.port())
 }
 
+/// The `tagih` binary measured: beside this one (`make bench-server` builds both).
 fn tagih(database_url: &str) -> Result<Command, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let exe = std::env::current_exe()
+        .map_err(|e| e.to_string())?
+        .with_file_name("tagih");
+    if !exe.exists() {
+        return Err(format!("{} not found: build it first", exe.display()));
+    }
     let mut c = Command::new(exe);
     // Warnings only: request logging is not what is measured. No WAHA: pages must not wait on it.
     c.env("DATABASE_URL", database_url)
@@ -58,6 +64,8 @@ async fn start(database_url: &str, http: &reqwest::Client) -> Result<(Served, Du
     let child = tagih(database_url)?
         .arg("serve")
         .env("TAGIH_BIND", format!("127.0.0.1:{port}"))
+        // A known public address: first-run setup needs no code from the log.
+        .env("TAGIH_PUBLIC_URL", &base)
         .stdout(std::process::Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot start tagih serve: {e}"))?;

@@ -3,11 +3,11 @@
 //! for all routes, a new page or server function is protected without remembering to be.
 
 use app::{
-    api::auth::CurrentUser,
+    dto::auth::CurrentUser,
     error::AppError,
     server::{
-        AppState,
-        auth::{SESSION_USER_ID, service},
+        AppState, Config,
+        auth::{SESSION_LOGIN_AT, SESSION_SEEN_AT, SESSION_USER_ID, service},
         ctx::ClientIp,
     },
 };
@@ -18,7 +18,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use tower_sessions::Session;
 
 /// Server functions reachable without a session.
@@ -55,7 +55,7 @@ pub async fn guard(
     }
 
     if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
-        let ip = addr.ip();
+        let (ip, _) = client_of(&state.config, addr.ip(), req.headers());
         req.extensions_mut().insert(ClientIp(ip));
     }
 
@@ -84,7 +84,7 @@ pub async fn guard(
     }
 
     if user.is_some() || is_public_path(&path) {
-        return next.run(req).await;
+        return bad_request_status(next.run(req).await).await;
     }
     if path.starts_with("/api/") {
         return error_response(AppError::Unauthorized);
@@ -99,15 +99,70 @@ pub async fn guard(
     Redirect::to(&target).into_response()
 }
 
+/// The client's address and whether it reached the proxy over https. `X-Forwarded-For` and
+/// `X-Forwarded-Proto` are believed only from a peer in `TAGIH_TRUSTED_PROXIES`; the client is
+/// the right-most address in the chain that is not itself a trusted proxy.
+pub fn client_of(config: &Config, peer: IpAddr, headers: &HeaderMap) -> (IpAddr, bool) {
+    let peer = app::server::config::canonical_ip(peer);
+    if !config.is_trusted_proxy(peer) {
+        return (peer, false);
+    }
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next_back())
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    let chain: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .map(app::server::config::canonical_ip)
+        .collect();
+    let client = chain
+        .iter()
+        .rev()
+        .find(|ip| !config.is_trusted_proxy(**ip))
+        .or(chain.first())
+        .copied()
+        .unwrap_or(peer);
+    (client, https)
+}
+
+fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
 async fn current_user(
     state: &AppState,
     session: &Session,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let id = session.get::<i32>(SESSION_USER_ID).await.map_err(|e| {
+    let load = |e: tower_sessions::session::Error| {
         tracing::error!(error = %e, "session load failed");
         AppError::Internal
-    })?;
+    };
+    let id = session.get::<i32>(SESSION_USER_ID).await.map_err(load)?;
     let Some(id) = id else { return Ok(None) };
+    // Absolute lifetime and idle time, on top of the store's own expiry.
+    let now = unix_now();
+    let login_at = session.get::<i64>(SESSION_LOGIN_AT).await.map_err(load)?;
+    let seen_at = session
+        .get::<i64>(SESSION_SEEN_AT)
+        .await
+        .map_err(load)?
+        .or(login_at);
+    let max = state.config.session_max.as_secs() as i64;
+    let idle = state.config.session_idle.as_secs() as i64;
+    if login_at.is_none_or(|t| now - t >= max) || seen_at.is_none_or(|t| now - t >= idle) {
+        let _ = session.flush().await;
+        return Ok(None);
+    }
+    // Activity keeps the session alive: a changed value makes the layer save the record with a
+    // fresh expiry (now + idle) and re-send the cookie. At most once a minute, to spare writes.
+    if seen_at.is_some_and(|t| now - t >= touch_every(idle)) {
+        session.insert(SESSION_SEEN_AT, now).await.map_err(load)?;
+    }
     match service::find_active(&state.db, id).await? {
         Some(u) => Ok(Some(service::to_current(&u))),
         None => {
@@ -116,6 +171,12 @@ async fn current_user(
             Ok(None)
         }
     }
+}
+
+/// Seconds between two refreshes of an active session: a minute, less when the idle limit is
+/// shorter (tests).
+fn touch_every(idle: i64) -> i64 {
+    (idle / 4).clamp(1, 60)
 }
 
 /// A mutation from another site: `Sec-Fetch-Site` says so, or `Origin` names another host.
@@ -156,6 +217,24 @@ fn host_port(u: &url::Url) -> String {
 
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A server function whose arguments could not be read answers 500 from the server-fn layer
+/// (before any of Tagih's code runs); it is the request's fault, so say 400.
+async fn bad_request_status(resp: Response) -> Response {
+    if resp.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !resp.headers().contains_key("serverfnerror")
+    {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(AppError::BadRequest(_)) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The error as a server function would have sent it, so the browser can read it.

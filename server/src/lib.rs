@@ -4,23 +4,32 @@
 // The pages' view types nest deeply; their layout is computed where the router is built.
 #![recursion_limit = "256"]
 
+pub mod assets;
+pub mod backup;
+#[cfg(feature = "bench")]
 pub mod bench;
+#[cfg(feature = "bench")]
 pub mod bench_engine;
+#[cfg(feature = "bench")]
 pub mod bench_server;
+pub mod check;
+pub mod demo;
 pub mod guard;
+pub mod scheduler;
+pub mod security;
 pub mod seed;
 pub mod waha_sim;
 pub mod webhook;
 
 use app::{
     App,
-    server::{AppState, Config, auth::session_store::DbSessionStore},
+    server::{AppState, Config, auth::session_store::DbSessionStore, export::download},
     shell,
 };
 use axum::{
     Json, Router,
     extract::{Query, State},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
 };
@@ -42,13 +51,14 @@ pub fn cookie_name(config: &Config) -> &'static str {
     }
 }
 
-/// Sessions end after 12 hours without activity.
-pub const SESSION_IDLE: Duration = Duration::from_secs(12 * 60 * 60);
+/// Sessions end after 12 hours without activity (7 days after sign-in at the latest).
+pub use app::server::config::{SESSION_IDLE, SESSION_MAX};
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("tagih")
-        .site_root(config.site_root.as_str())
+        // Assets come from the binary unless LEPTOS_SITE_ROOT names a folder (`assets`).
+        .site_root(config.site_root.as_deref().unwrap_or(""))
         .site_pkg_dir("pkg")
         .site_addr(config.bind)
         .build()
@@ -79,7 +89,9 @@ pub fn router(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::seconds(SESSION_IDLE.as_secs() as i64),
+            tower_sessions::cookie::time::Duration::seconds(
+                state.config.session_idle.as_secs() as i64
+            ),
         ));
 
     let ctx_state = state.clone();
@@ -90,21 +102,29 @@ pub fn router(state: AppState) -> Router {
         .route("/ekspor/pelanggan.csv", get(export_customers))
         .route("/ekspor/tagihan.csv", get(export_invoices))
         .route("/pengiriman/{id}/laporan.csv", get(report_csv))
+        .route("/ekspor/log-aktivitas.csv", get(export_audit))
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(ctx_state.clone()),
+            move || {
+                provide_context(ctx_state.clone());
+                security::page_csp();
+            },
             {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(assets::fallback)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::guard,
         ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -134,7 +154,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 async fn export_customers(State(state): State<AppState>) -> Response {
     let today = app::server::billing::clock::today(state.config.timezone);
     match app::server::billing::csv_io::export_customers(&state.db).await {
-        Ok(csv) => csv_download(csv, &format!("pelanggan-{today}.csv")),
+        Ok(csv) => download(csv, &format!("pelanggan-{today}.csv")),
         Err(e) => error_status(e),
     }
 }
@@ -142,7 +162,7 @@ async fn export_customers(State(state): State<AppState>) -> Response {
 /// `GET /ekspor/tagihan.csv?period=…&status=…`: the invoices the table's filters select.
 async fn export_invoices(
     State(state): State<AppState>,
-    Query(mut q): Query<app::api::invoices::InvoiceQuery>,
+    Query(mut q): Query<app::dto::invoices::InvoiceQuery>,
 ) -> Response {
     let today = app::server::billing::clock::today(state.config.timezone);
     q.resolve_period(today);
@@ -152,58 +172,43 @@ async fn export_invoices(
         format!("tagihan-{}.csv", q.period)
     };
     match app::server::billing::invoices::export(&state.db, &q, today).await {
-        Ok(csv) => csv_download(csv, &name),
+        Ok(csv) => download(csv, &name),
         Err(e) => error_status(e),
     }
 }
 
-fn csv_download(body: String, filename: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
+/// `GET /ekspor/log-aktivitas.csv?action=…&user=…&from=…&to=…`: the audit log (owner, admin).
+async fn export_audit(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<app::dto::auth::CurrentUser>>,
+    Query(q): Query<app::dto::audit::AuditQuery>,
+) -> Response {
+    let allowed = user.is_some_and(|u| u.role.allows(app::domain::account::Role::Admin));
+    if !allowed {
+        return error_status(app::error::AppError::Forbidden);
+    }
+    let today = app::server::billing::clock::today(state.config.timezone);
+    match app::server::audit::export(&state.db, &q, state.config.timezone).await {
+        Ok(csv) => download(csv, &format!("log-aktivitas-{today}.csv")),
+        Err(e) => error_status(e),
+    }
 }
 
-fn error_status(e: app::error::AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, e.to_string()).into_response()
-}
-
-/// The per-recipient report of a send job, as a CSV download (behind the sign-in guard).
+/// `GET /pengiriman/{id}/laporan.csv`: the per-recipient report of a send job.
 async fn report_csv(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<i32>,
-) -> axum::response::Response {
+) -> Response {
     match app::server::sending::report_csv(&state.db, state.config.timezone, id).await {
-        Ok(body) => (
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "text/csv; charset=utf-8".to_owned(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"laporan-pengiriman-{id}.csv\""),
-                ),
-            ],
-            // A BOM so spreadsheet programs read the UTF-8 names correctly.
-            format!("\u{feff}{body}"),
-        )
-            .into_response(),
-        Err(e) => (
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            e.to_string(),
-        )
-            .into_response(),
+        Ok(csv) => download(csv, &format!("laporan-pengiriman-{id}.csv")),
+        Err(e) => error_status(e),
     }
+}
+
+fn error_status(e: impl Into<app::error::AppError>) -> Response {
+    let e: app::error::AppError = e.into();
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, e.to_string()).into_response()
 }
 
 /// Periodic cleanup: expired sessions, idle rate-limit buckets.
@@ -213,6 +218,7 @@ pub fn spawn_housekeeping(
 ) -> tokio::task::JoinHandle<()> {
     let store = DbSessionStore::new(state.db.clone());
     let limiter = state.login_limiter.clone();
+    let db = state.db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(300));
         loop {
@@ -225,11 +231,37 @@ pub fn spawn_housekeeping(
                         Err(e) => tracing::warn!(error = %e, "session cleanup failed"),
                     }
                     limiter.shrink();
+                    let purged = match app::server::retention::days(&db).await {
+                        Ok(days) => app::server::retention::purge(&db, days, chrono::Utc::now()).await,
+                        Err(e) => Err(e),
+                    };
+                    match purged {
+                        Ok(n) if n > 0 => tracing::info!(emptied = n, "old message texts removed"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "message retention purge failed"),
+                    }
                 }
             }
         }
     })
 }
+
+/// Before the owner exists and without `TAGIH_PUBLIC_URL`, setup needs the one-time code: it
+/// goes to the server's log (stderr), where only whoever runs Tagih can read it.
+async fn announce_setup_code(state: &AppState) {
+    if let Some(code) = &state.setup_code
+        && matches!(state.setup_done().await, Ok(false))
+    {
+        // Not through tracing: RUST_LOG may hide it, and it is meant for the operator's eyes.
+        eprintln!(
+            "Kode penyiapan: {code}\n  (ketik di halaman penyiapan; tidak diminta bila TAGIH_PUBLIC_URL diatur)"
+        );
+    }
+}
+
+/// When `tagih serve` first looks whether a daily backup is due, and how often after that.
+pub const BACKUP_FIRST_CHECK: Duration = Duration::from_secs(60);
+pub const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(600);
 
 /// Serves until `stop` fires, then drains connections and stops the background tasks.
 pub async fn serve(state: AppState, stop: CancellationToken) -> std::io::Result<()> {
@@ -242,18 +274,35 @@ pub async fn serve_on(
     state: AppState,
     stop: CancellationToken,
 ) -> std::io::Result<()> {
+    announce_setup_code(&state).await;
     let housekeeping = spawn_housekeeping(&state, stop.clone());
     let db: DatabaseConnection = state.db.clone();
     // The sending engine runs inside the server: closing a browser tab changes nothing.
     let engine = state.channel.clone().map(|channel| {
+        let recheck = std::sync::Arc::new(app::server::messages::recheck::StatementRecheck::new(
+            db.clone(),
+            state.config.timezone,
+        ));
         app::server::engine::spawn(
             db.clone(),
-            channel,
+            app::server::engine::Ports { channel, recheck },
             state.config.engine(),
             state.engine.clone(),
             stop.clone(),
         )
     });
+    let backups = backup::schedule::spawn(
+        state.clone(),
+        BACKUP_FIRST_CHECK,
+        BACKUP_CHECK_EVERY,
+        stop.clone(),
+    );
+    let scheduler = scheduler::spawn(
+        state.clone(),
+        scheduler::FIRST,
+        scheduler::EVERY,
+        stop.clone(),
+    );
     let app = router(state);
     let shutdown = stop.clone();
     axum::serve(
@@ -273,6 +322,13 @@ pub async fn serve_on(
         }
     }
     let _ = housekeeping.await;
+    if let Some(s) = scheduler {
+        let _ = s.await;
+    }
+    if let Some(b) = backups {
+        // A backup being written is one snapshot: let it finish rather than leave a part file.
+        let _ = b.await;
+    }
     let _ = db.close().await;
     Ok(())
 }

@@ -267,6 +267,7 @@ pub async fn seed_customers(
             billing_day: rng
                 .pick(&[1u32, 5, 5, 10, 10, 10, 15, 20, 25, 28])
                 .to_string(),
+            start_date: String::new(),
             status: status.into(),
             notes: if rng.chance(3) {
                 "Bayar lewat RT".into()
@@ -495,7 +496,9 @@ pub async fn seed_demo(
             period.first_day()
         };
         let t = Instant::now();
-        let run = invoices::run(db, period, issue, clock::day_start_utc(issue, tz))
+        let opts = invoices::RunOptions::new(period, issue, clock::day_start_utc(issue, tz))
+            .confirm_past();
+        let run = invoices::run(db, &opts)
             .await
             .map_err(|e| format!("invoice run {period}: {e}"))?;
         report

@@ -40,6 +40,14 @@ pub async fn waha(State(state): State<AppState>, headers: HeaderMap, body: Bytes
             )
                 .into_response()
         }
+        Err(WebhookError::Stale) => {
+            tracing::warn!("WAHA webhook refused: event time outside the window (replay?)");
+            (
+                StatusCode::UNAUTHORIZED,
+                Json(json!({"message": "Stale event"})),
+            )
+                .into_response()
+        }
         Err(WebhookError::BadBody(e)) => {
             tracing::warn!(error = %e, "WAHA webhook with an unreadable body");
             (

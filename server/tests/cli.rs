@@ -12,7 +12,9 @@ fn tagih(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut c = Command::new(BIN);
     c.args(args)
         .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        // The schedule acts only where a test drives it.
+        .env("TAGIH_SCHEDULER", "off");
     // Run in an empty folder so no developer `.env` leaks into the test.
     let dir = tempfile::tempdir().unwrap().keep();
     c.current_dir(dir);
@@ -159,4 +161,74 @@ mod reqwest {
             r.text().await.ok()
         })
     }
+}
+
+/// `tagih schedule --at`: one tick as if it were that local time, one JSON line per customer or
+/// action; --dry-run changes nothing, a real tick queues what the dry run showed, and the same
+/// moment again queues nothing.
+#[test]
+fn schedule_at_previews_then_queues_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/tagih.db?mode=rwc", dir.path().display());
+    let env = [("DATABASE_URL", url.as_str())];
+    let seeded = tagih(&["seed-demo", "--customers", "40", "--months", "2"], &env)
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        .date_naive();
+    let at = format!("{today}T10:00");
+    let lines = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = tagih(args, &env).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+            .collect()
+    };
+    let count = |ls: &[serde_json::Value], outcome: &str| {
+        ls.iter().filter(|l| l["outcome"] == outcome).count()
+    };
+    let preview = lines(&["schedule", "--at", &at, "--dry-run"]);
+    // This month's run is due (its moment passed) and would make no draft: seed-demo made
+    // this month's invoices.
+    let run = preview
+        .iter()
+        .find(|l| l["kind"] == "invoice_run")
+        .expect("the run line");
+    assert_eq!(run["outcome"], "would_draft");
+    assert_eq!(run["count"], 0);
+    let would = count(&preview, "would_queued");
+    assert!(
+        preview.iter().all(|l| l["at"] == at.as_str()),
+        "{preview:?}"
+    );
+    // A dry run records nothing: the same preview again.
+    assert_eq!(lines(&["schedule", "--at", &at, "--dry-run"]), preview);
+
+    let done = lines(&["schedule", "--at", &at]);
+    assert_eq!(count(&done, "queued"), would, "{done:?}");
+    assert!(
+        done.iter()
+            .any(|l| l["kind"] == "invoice_run" && l["outcome"] == "drafts")
+    );
+    let again = lines(&["schedule", "--at", &at]);
+    assert_eq!(count(&again, "queued"), 0, "{again:?}");
+    assert!(again.iter().all(|l| l["kind"] != "invoice_run"));
+
+    let bad = tagih(&["schedule", "--at", "besok pagi"], &env)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DDTHH:MM"));
 }

@@ -100,6 +100,7 @@ async fn setup_creates_exactly_one_owner_even_when_raced_and_never_again() {
             let c = app.client();
             let url = app.url("/api/auth/setup");
             let origin = app.base.clone();
+            let code = app.setup_code().to_owned();
             tasks.push(tokio::spawn(async move {
                 let name = format!("owner{i}");
                 c.post(url)
@@ -109,6 +110,7 @@ async fn setup_creates_exactly_one_owner_even_when_raced_and_never_again() {
                         ("display_name", "Pemilik"),
                         ("password", "kuda-laut-biru-7"),
                         ("password_confirm", "kuda-laut-biru-7"),
+                        ("setup_code", code.as_str()),
                     ])
                     .send()
                     .await
@@ -147,6 +149,7 @@ async fn bad_setup_input_is_refused_per_field_and_creates_nothing() {
                 ("display_name", ""),
                 ("password", "short"),
                 ("password_confirm", "other"),
+                ("setup_code", app.setup_code()),
             ],
         )
         .await;
@@ -172,8 +175,13 @@ async fn session_cookie_is_http_only_same_site_and_stored_server_side() {
     let c = app.client();
     let r = app.login(&c, OWNER.0, OWNER.2).await;
     assert_eq!(r.status(), 200);
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie.starts_with("tagih_sid="), "{cookie}");
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("tagih_sid="))
+        .expect("a session cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
@@ -203,13 +211,19 @@ async fn session_cookie_is_http_only_same_site_and_stored_server_side() {
             ("display_name", OWNER.1),
             ("password", OWNER.2),
             ("password_confirm", OWNER.2),
+            ("setup_code", app.setup_code()),
         ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let cookie = r.headers()["set-cookie"].to_str().unwrap();
-    assert!(cookie.starts_with("__Host-tagih_sid="), "{cookie}");
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("__Host-tagih_sid="))
+        .expect("a session cookie");
     assert!(cookie.contains("Secure"), "{cookie}");
     assert!(!cookie.contains("Domain"), "{cookie}");
     app.stop().await;
@@ -223,13 +237,7 @@ async fn logout_kills_the_session_on_the_server() {
     let r = app.call(&c, "/api/auth/me", &[]).await;
     assert_eq!(r.status(), 200);
     let r = app.login(&c, OWNER.0, OWNER.2).await;
-    let stolen = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let stolen = common::session_cookie(&r);
     let r = app.call(&c, "/api/auth/logout", &[]).await;
     assert!(r.status().is_success(), "{}", r.status());
     let replay = reqwest::Client::new()
@@ -249,21 +257,9 @@ async fn login_rotates_the_session_id() {
     app.owner().await;
     let c = app.client();
     let first = app.login(&c, OWNER.0, OWNER.2).await;
-    let a = first.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let a = common::session_cookie(&first);
     let second = app.login(&c, OWNER.0, OWNER.2).await;
-    let b = second.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let b = common::session_cookie(&second);
     assert_ne!(a, b);
     app.stop().await;
 }

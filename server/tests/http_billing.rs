@@ -103,16 +103,28 @@ async fn package_customer_run_payment_and_exports_over_http() {
         assert_eq!(customer["wa_number"], "6281234567890");
         assert_eq!(customer["phone_status"], "valid");
 
+        // Next month (the furthest a run may go), in the zone the app bills in.
+        let next = app::domain::dates::Period::of(
+            chrono::Utc::now()
+                .with_timezone(&chrono_tz::Asia::Jakarta)
+                .date_naive(),
+        )
+        .next();
+        let (period, compact, end) = (
+            next.to_string(),
+            next.compact(),
+            next.last_day().to_string(),
+        );
         let run: serde_json::Value = app
-            .call(&c, "/api/billing/run", &[("period", "2027-02")])
+            .call(&c, "/api/billing/run", &[("period", period.as_str())])
             .await
             .json()
             .await
             .unwrap();
         assert_eq!(run["created"], 1);
-        assert_eq!(run["first_number"], "INV-202702-00001");
+        assert_eq!(run["first_number"], format!("INV-{compact}-00001"));
         let again: serde_json::Value = app
-            .call(&c, "/api/billing/run", &[("period", "2027-02")])
+            .call(&c, "/api/billing/run", &[("period", period.as_str())])
             .await
             .json()
             .await
@@ -131,7 +143,7 @@ async fn package_customer_run_payment_and_exports_over_http() {
                 &c,
                 "/api/billing/invoices",
                 &[
-                    ("query[period]", "2027-02"),
+                    ("query[period]", period.as_str()),
                     ("query[q]", "siti"),
                     ("query[sort]", "total"),
                 ],
@@ -143,10 +155,11 @@ async fn package_customer_run_payment_and_exports_over_http() {
         assert_eq!(page["total"], 1);
         let row = &page["rows"][0];
         assert_eq!(
-            row["due_date"], "2027-02-28",
-            "billing day 31 → end of February"
+            row["due_date"],
+            end.as_str(),
+            "billing day 31 → the month's end"
         );
-        assert_eq!(row["total"], 150_000);
+        assert_eq!(row["owed_now"], 150_000);
         let invoice_id = row["id"].as_i64().unwrap().to_string();
 
         let paid: serde_json::Value = app
@@ -192,7 +205,7 @@ async fn package_customer_run_payment_and_exports_over_http() {
         );
 
         let csv = c
-            .get(app.url("/ekspor/tagihan.csv?period=2027-02&status=paid"))
+            .get(app.url(&format!("/ekspor/tagihan.csv?period={period}&status=paid")))
             .send()
             .await
             .unwrap()
@@ -202,15 +215,17 @@ async fn package_customer_run_payment_and_exports_over_http() {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 2, "{csv}");
         assert!(
-            lines[1].starts_with("INV-202702-00001,2027-02,PLG-00001,"),
+            lines[1].starts_with(&format!("INV-{compact}-00001,{period},PLG-00001,")),
             "{csv}"
         );
         assert!(
-            lines[1].contains(",2027-02-28,Rumahan,150000,0,0,150000,150000,0,paid,"),
+            lines[1].contains(&format!(",{end},Rumahan,150000,0,150000,150000,0,paid,")),
             "{csv}"
         );
         let none = c
-            .get(app.url("/ekspor/tagihan.csv?period=2027-02&status=unpaid"))
+            .get(app.url(&format!(
+                "/ekspor/tagihan.csv?period={period}&status=unpaid"
+            )))
             .send()
             .await
             .unwrap()

@@ -17,6 +17,14 @@ const TABLES: &[&str] = &[
     "wa_sessions",
     "send_jobs",
     "send_items",
+    "invoice_runs",
+    "money_log",
+    "send_item_customers",
+    "scheduler_lease",
+    "schedule_runs",
+    "reminder_sent",
+    "webhook_events",
+    "audit_log",
 ];
 
 async fn tables_present(db: &sea_orm::DatabaseConnection) -> Vec<&'static str> {

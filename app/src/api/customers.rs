@@ -5,137 +5,22 @@
 // server macro's client half does not carry an item-level allow.
 #![allow(clippy::too_many_arguments)]
 
-use crate::{
-    domain::{
-        billing::{CustomerStatus, InvoiceStatus},
-        phone::PhoneStatus,
-    },
-    error::AppError,
+use crate::dto::customers::{
+    CustomerDetail, CustomerPage, CustomerQuery, CustomerRow, ImportReport,
 };
-use chrono::NaiveDate;
+
+#[cfg(feature = "ssr")]
+use crate::domain::account::Role;
+use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-pub const PER_PAGE: u32 = 50;
-
-/// One customer as lists and forms show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomerRow {
-    pub id: i32,
-    pub code: String,
-    pub name: String,
-    /// As entered.
-    pub phone: Option<String>,
-    pub phone_status: PhoneStatus,
-    /// Normalised digits, `62812…`.
-    pub wa_number: Option<String>,
-    /// WAHA's chat id once checked, `<digits>@c.us` before.
-    pub wa_chat_id: Option<String>,
-    /// WAHA's check-exists answer; `None` = never asked.
-    pub wa_exists: Option<bool>,
-    pub address: Option<String>,
-    pub package_id: Option<i32>,
-    pub package_name: Option<String>,
-    pub package_speed_mbps: Option<i32>,
-    pub price_override: Option<i64>,
-    /// What the next invoice will charge: the override, else the package price.
-    pub monthly_price: Option<i64>,
-    pub billing_day: i16,
-    pub status: CustomerStatus,
-    pub notes: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomerQuery {
-    /// Name, code, phone number or address.
-    #[serde(default)]
-    pub q: String,
-    /// `active`, `suspended`, `terminated`; empty = all.
-    #[serde(default)]
-    pub status: String,
-    /// `valid`, `warning`, `missing`, `invalid`; empty = all.
-    #[serde(default)]
-    pub phone: String,
-    /// 1-based.
-    #[serde(default)]
-    pub page: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomerPage {
-    pub rows: Vec<CustomerRow>,
-    pub total: u64,
-    pub page: u32,
-    pub per_page: u32,
-}
-
-/// An invoice still expecting money, oldest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpenInvoice {
-    pub id: i32,
-    pub number: String,
-    pub period: String,
-    pub due_date: NaiveDate,
-    pub amount: i64,
-    pub discount: i64,
-    pub paid: i64,
-    pub outstanding: i64,
-    pub status: InvoiceStatus,
-}
-
-/// A customer with what they owe now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomerDetail {
-    pub customer: CustomerRow,
-    pub open_invoices: Vec<OpenInvoice>,
-    /// Sum of the open invoices' outstanding amounts.
-    pub owed: i64,
-    /// The server's local date (for the payment form's default date).
-    pub today: NaiveDate,
-}
-
-/// A problem in one cell of an imported file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowIssue {
-    /// Line in the file, the header being line 1.
-    pub row: usize,
-    pub column: String,
-    pub value: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportReport {
-    /// Data rows read (the header not counted).
-    pub rows: usize,
-    /// Rows without errors.
-    pub valid: usize,
-    /// Rows saved (0 when there were errors and only-valid was not chosen).
-    pub imported: usize,
-    /// Rows with errors (each may have several issues).
-    pub invalid_rows: usize,
-    /// Errors (up to [`ISSUES_SHOWN`]); a row with an error is not imported.
-    pub errors: Vec<RowIssue>,
-    /// Imported anyway, but worth a look (e.g. a number WhatsApp may not know).
-    pub warnings: Vec<RowIssue>,
-    /// Errors and warnings not listed because there were too many.
-    pub more_issues: usize,
-    /// Header names not recognised (their values were not imported).
-    pub ignored_columns: Vec<String>,
-    /// The delimiter found: `,` or `;` (or tab).
-    pub delimiter: String,
-}
-
-pub const ISSUES_SHOWN: usize = 200;
 
 /// Customers matching a search, 50 per page.
 #[server(endpoint = "billing/customers")]
 pub async fn list_customers(query: CustomerQuery) -> Result<CustomerPage, AppError> {
     use crate::server::{billing::customers, ctx};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
-        customers::list(&state.db, &query).await
+        let (state, _) = ctx::authorise(Role::Kasir)?;
+        Ok(customers::list(&state.db, &query).await?)
     })
     .await
 }
@@ -148,9 +33,9 @@ pub async fn get_customer(id: i32) -> Result<CustomerDetail, AppError> {
         ctx,
     };
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
-        customers::detail(&state.db, id, clock::today(state.config.timezone)).await
+        let (state, _) = ctx::authorise(Role::Kasir)?;
+        let tz = state.config.timezone;
+        Ok(customers::detail(&state.db, id, clock::today(tz), tz).await?)
     })
     .await
 }
@@ -166,13 +51,34 @@ pub async fn save_customer(
     package_id: String,
     price_override: String,
     billing_day: String,
+    #[server(default)] start_date: String,
     status: String,
     notes: String,
 ) -> Result<CustomerRow, AppError> {
-    use crate::server::{billing::customers, ctx};
+    use crate::server::{billing::customers, ctx, entity};
+    use sea_orm::EntityTrait;
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
+        let (state, user) = ctx::authorise(Role::Kasir)?;
+        // A kasir keeps customers up to date but does not set prices (amount edits).
+        if !user.role.allows(Role::Admin) {
+            let typed = match price_override.trim() {
+                "" => None,
+                t => crate::domain::money::parse_rupiah(t).ok(),
+            };
+            let stored = match id {
+                Some(id) => entity::customers::Entity::find_by_id(id)
+                    .one(&state.db)
+                    .await?
+                    .and_then(|c| c.price_override),
+                None => None,
+            };
+            if typed != stored {
+                return Err(AppError::field(
+                    "price_override",
+                    "Hanya admin atau pemilik yang dapat mengubah harga khusus.",
+                ));
+            }
+        }
         let input = customers::CustomerInput {
             name,
             phone,
@@ -180,14 +86,24 @@ pub async fn save_customer(
             package_id,
             price_override,
             billing_day,
+            start_date,
             status,
             notes,
         };
         let now = chrono::Utc::now();
-        match id {
-            None => customers::create(&state.db, &input, now).await,
-            Some(id) => customers::update(&state.db, id, &input, now).await,
-        }
+        let row = match id {
+            None => customers::create(&state.db, &input, now).await?,
+            Some(id) => customers::update(&state.db, id, &input, now).await?,
+        };
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::CustomerChange,
+            format!("{} ({})", row.name, row.code),
+            if id.is_some() { "diubah" } else { "ditambah" },
+        )
+        .await;
+        Ok(row)
     })
     .await
 }
@@ -198,9 +114,17 @@ pub async fn save_customer(
 pub async fn set_customer_status(id: i32, status: String) -> Result<(), AppError> {
     use crate::server::{billing::customers, ctx};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
-        customers::set_status(&state.db, id, &status, chrono::Utc::now()).await
+        let (state, user) = ctx::authorise(Role::Kasir)?;
+        customers::set_status(&state.db, id, &status, chrono::Utc::now()).await?;
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::CustomerChange,
+            format!("pelanggan #{id}"),
+            format!("status: {}", status.trim()),
+        )
+        .await;
+        Ok(())
     })
     .await
 }
@@ -211,9 +135,21 @@ pub async fn set_customer_status(id: i32, status: String) -> Result<(), AppError
 pub async fn import_customers(csv: String, only_valid: bool) -> Result<ImportReport, AppError> {
     use crate::server::{billing::csv_io, ctx};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
-        csv_io::import_customers(&state.db, &csv, only_valid, chrono::Utc::now()).await
+        let (state, user) = ctx::authorise(Role::Kasir)?;
+        let report =
+            csv_io::import_customers(&state.db, &csv, only_valid, chrono::Utc::now()).await?;
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::CustomerChange,
+            "impor CSV",
+            format!(
+                "{} baris, {} disimpan, {} salah",
+                report.rows, report.imported, report.invalid_rows
+            ),
+        )
+        .await;
+        Ok(report)
     })
     .await
 }

@@ -1,30 +1,18 @@
 //! Internet packages (Paket): name, speed, monthly price.
+use crate::dto::packages::PackageView;
 
+#[cfg(feature = "ssr")]
+use crate::domain::account::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PackageView {
-    pub id: i32,
-    pub name: String,
-    pub speed_mbps: i32,
-    /// Rupiah per month.
-    pub price: i64,
-    pub description: Option<String>,
-    pub active: bool,
-    /// Customers on this package (any status); a package in use cannot be deleted.
-    pub customers: u64,
-}
 
 /// Every package, active first, then by name.
 #[server(endpoint = "billing/packages")]
 pub async fn list_packages() -> Result<Vec<PackageView>, AppError> {
     use crate::server::{billing::packages, ctx};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
-        packages::list(&state.db).await
+        let (state, _) = ctx::authorise(Role::Kasir)?;
+        Ok(packages::list(&state.db).await?)
     })
     .await
 }
@@ -41,15 +29,23 @@ pub async fn save_package(
 ) -> Result<PackageView, AppError> {
     use crate::server::{billing::packages, ctx};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
+        let (state, user) = ctx::authorise(Role::Admin)?;
         let input = packages::PackageInput {
             name: &name,
             speed_mbps: &speed_mbps,
             price: &price,
             description: &description,
         };
-        packages::save(&state.db, id, input, chrono::Utc::now()).await
+        let saved = packages::save(&state.db, id, input, chrono::Utc::now()).await?;
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::PackageChange,
+            &name,
+            format!("harga {}", price.trim()),
+        )
+        .await;
+        Ok(saved)
     })
     .await
 }
@@ -60,9 +56,21 @@ pub async fn save_package(
 pub async fn set_package_active(id: i32, active: bool) -> Result<(), AppError> {
     use crate::server::{billing::packages, ctx};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
-        packages::set_active(&state.db, id, active, chrono::Utc::now()).await
+        let (state, user) = ctx::authorise(Role::Admin)?;
+        packages::set_active(&state.db, id, active, chrono::Utc::now()).await?;
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::PackageChange,
+            format!("paket #{id}"),
+            if active {
+                "diaktifkan"
+            } else {
+                "dinonaktifkan"
+            },
+        )
+        .await;
+        Ok(())
     })
     .await
 }
@@ -72,9 +80,17 @@ pub async fn set_package_active(id: i32, active: bool) -> Result<(), AppError> {
 pub async fn delete_package(id: i32) -> Result<(), AppError> {
     use crate::server::{billing::packages, ctx};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
-        packages::delete(&state.db, id).await
+        let (state, user) = ctx::authorise(Role::Admin)?;
+        packages::delete(&state.db, id).await?;
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::PackageChange,
+            format!("paket #{id}"),
+            "dihapus",
+        )
+        .await;
+        Ok(())
     })
     .await
 }

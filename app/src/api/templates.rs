@@ -1,24 +1,10 @@
 //! Template: edit the message texts, preview them against a real invoice, save or reset.
+use crate::dto::templates::{Preview, TemplateView};
 
+#[cfg(feature = "ssr")]
+use crate::domain::account::Role;
 use crate::{domain::messages::TemplateKind, error::AppError};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TemplateView {
-    pub kind: TemplateKind,
-    pub body: String,
-    /// The admin's own text (false: the built-in default).
-    pub custom: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Preview {
-    pub text: String,
-    pub chars: usize,
-    /// What the preview was rendered with (an invoice number, or "contoh").
-    pub source: String,
-}
 
 #[cfg(feature = "ssr")]
 fn body_error(e: crate::server::messages::template::TemplateError) -> AppError {
@@ -29,8 +15,8 @@ fn body_error(e: crate::server::messages::template::TemplateError) -> AppError {
 pub async fn get_template(kind: TemplateKind) -> Result<TemplateView, AppError> {
     use crate::server::{ctx, messages::templates};
     ctx::respond(async move {
-        ctx::current_user()?;
-        let (body, custom) = templates::body(&ctx::state()?.db, kind).await?;
+        let (state, _) = ctx::authorise(Role::Kasir)?;
+        let (body, custom) = templates::body(&state.db, kind).await?;
         Ok(TemplateView { kind, body, custom })
     })
     .await
@@ -46,8 +32,7 @@ pub async fn preview_template(
 ) -> Result<Preview, AppError> {
     use crate::server::{ctx, messages::template};
     ctx::respond(async move {
-        ctx::current_user()?;
-        let state = ctx::state()?;
+        let (state, _) = ctx::authorise(Role::Kasir)?;
         let (vars, source) =
             crate::server::messages::vars::for_preview(&state, kind, invoice.as_deref()).await?;
         template::validate(kind, &body).map_err(body_error)?;
@@ -65,8 +50,8 @@ pub async fn preview_template(
 pub async fn save_template(kind: TemplateKind, body: String) -> Result<TemplateView, AppError> {
     use crate::server::{ctx, messages::templates};
     ctx::respond(async move {
-        let user = ctx::current_user()?;
-        let db = &ctx::state()?.db;
+        let (state, user) = ctx::authorise(Role::Admin)?;
+        let db = &state.db;
         templates::save(db, kind, &body, Some(user.id))
             .await
             .map_err(|e| match e {
@@ -74,6 +59,14 @@ pub async fn save_template(kind: TemplateKind, body: String) -> Result<TemplateV
                 templates::SaveError::Db(d) => d.into(),
             })?;
         tracing::info!(user = %user.username, kind = kind.code(), "template saved");
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::TemplateChange,
+            kind.label(),
+            "disimpan",
+        )
+        .await;
         let (body, custom) = templates::body(db, kind).await?;
         Ok(TemplateView { kind, body, custom })
     })
@@ -84,10 +77,18 @@ pub async fn save_template(kind: TemplateKind, body: String) -> Result<TemplateV
 pub async fn reset_template(kind: TemplateKind) -> Result<TemplateView, AppError> {
     use crate::server::{ctx, messages::templates};
     ctx::respond(async move {
-        let user = ctx::current_user()?;
-        let db = &ctx::state()?.db;
+        let (state, user) = ctx::authorise(Role::Admin)?;
+        let db = &state.db;
         templates::reset(db, kind).await?;
         tracing::info!(user = %user.username, kind = kind.code(), "template reset to default");
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::TemplateChange,
+            kind.label(),
+            "dikembalikan ke bawaan",
+        )
+        .await;
         Ok(TemplateView {
             kind,
             body: kind.default_body().to_owned(),

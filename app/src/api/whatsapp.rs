@@ -1,102 +1,27 @@
 //! The WhatsApp connection: status, QR, session actions, connection settings, tests, webhook.
 //! The WAHA API key and the webhook secret never appear in anything returned here.
+use crate::dto::whatsapp::{
+    ConnectionTest, NavStatus, QrView, SessionView, SettingsView, TestSent,
+};
 
-use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::domain::account::Role;
+use crate::{domain::whatsapp::SessionAction, error::AppError};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// The session as the page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionView {
-    /// A WAHA address is set.
-    pub configured: bool,
-    pub session: String,
-    /// WAHA's status as it came (`None` when WAHA could not be asked).
-    pub status: Option<String>,
-    /// Indonesian: Aktif, Perlu scan QR, Memulai, Tidak aktif, Gagal, or the status as it came.
-    pub label: String,
-    /// The linked account while Aktif.
-    pub account: Option<Account>,
-    /// Why WAHA could not be asked, for the admin.
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Account {
-    pub number: String,
-    pub name: Option<String>,
-}
-
-/// The navigation dot: the last known status, from the database.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NavStatus {
-    pub status: Option<String>,
-    pub label: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QrView {
-    pub status: String,
-    pub label: String,
-    /// `data:image/svg+xml;base64,…` while SCAN_QR_CODE.
-    pub image: Option<String>,
-    /// Changes when WAHA rotates the QR.
-    pub qr_id: Option<String>,
-}
-
-/// The connection settings as the page may see them: whether a key is set, never the key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettingsView {
-    pub url: String,
-    pub url_from_env: bool,
-    pub session: String,
-    pub key_set: bool,
-    pub key_from_env: bool,
-    pub webhook_set: bool,
-    pub webhook_url: Option<String>,
-    /// Where this Tagih receives webhooks, as far as it can tell.
-    pub suggested_webhook_url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConnectionTest {
-    pub version: String,
-    pub engine: String,
-    pub tier: String,
-    pub session_status: Option<String>,
-    pub session_label: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TestSent {
-    pub chat_id: String,
-    pub message_id: Option<String>,
-}
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::{
-        api::auth::CurrentUser,
-        server::{
-            AppState,
-            waha::{
-                service::{self, Connection},
-                settings,
-            },
+    use crate::server::{
+        AppState,
+        waha::{
+            service::{self, Connection},
+            settings,
         },
     };
 
-    /// Changing the WhatsApp connection is for the owner (and admins, later).
-    pub fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
-        match user.role.as_str() {
-            "owner" | "admin" => Ok(()),
-            _ => Err(AppError::Forbidden),
-        }
-    }
-
     pub async fn conn(state: &AppState) -> Result<Connection, AppError> {
-        service::connection(&state.db, &state.config, &state.waha.http).await
+        Ok(service::connection(&state.db, &state.config, &state.waha.http).await?)
     }
 
     pub async fn settings_view(state: &AppState) -> Result<SettingsView, AppError> {
@@ -136,9 +61,8 @@ mod ssr {
 pub async fn wa_status() -> Result<SessionView, AppError> {
     use crate::server::{ctx, waha::service};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
-        service::live_status(&state.db, &state.config, &state.waha.http).await
+        let (state, _) = ctx::authorise(Role::Kasir)?;
+        Ok(service::live_status(&state.db, &state.config, &state.waha.http).await?)
     })
     .await
 }
@@ -148,15 +72,14 @@ pub async fn wa_status() -> Result<SessionView, AppError> {
 #[server(endpoint = "wa/nav_status")]
 pub async fn wa_nav_status() -> Result<NavStatus, AppError> {
     use crate::{
-        domain::whatsapp::status_label,
+        domain::whatsapp::SessionStatus,
         server::{
             ctx,
             waha::{service, settings},
         },
     };
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
+        let (state, _) = ctx::authorise(Role::Kasir)?;
         let s = settings::load(&state.db, &state.config).await?;
         let cached = service::cached_status(&state.db, &s.session).await?;
         let fresh = cached
@@ -175,14 +98,11 @@ pub async fn wa_nav_status() -> Result<NavStatus, AppError> {
                 }
             });
         }
-        let status = cached.and_then(|c| c.status);
         Ok(NavStatus {
-            label: match &status {
-                Some(st) => status_label(st),
-                None if s.url.is_none() => "Belum diatur".into(),
-                None => "Belum diketahui".into(),
-            },
-            status,
+            status: cached
+                .and_then(|c| c.status)
+                .map(|st| SessionStatus::parse(&st)),
+            configured: s.url.is_some(),
         })
     })
     .await
@@ -193,33 +113,21 @@ pub async fn wa_nav_status() -> Result<NavStatus, AppError> {
 pub async fn wa_qr() -> Result<QrView, AppError> {
     use crate::server::{ctx, waha::service};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ctx::current_user()?;
+        let (state, _) = ctx::authorise(Role::Kasir)?;
         let conn = ssr::conn(&state).await?;
-        service::qr(&state.db, &conn).await
+        Ok(service::qr(&state.db, &conn).await?)
     })
     .await
 }
 
-/// Start, stop, restart or logout (`action`: start | stop | restart | logout).
+/// Start, stop, restart or logout.
 #[server(endpoint = "wa/session")]
-pub async fn wa_session_action(action: String) -> Result<SessionView, AppError> {
-    use crate::server::{
-        ctx,
-        waha::service::{self, Action},
-    };
+pub async fn wa_session_action(action: SessionAction) -> Result<SessionView, AppError> {
+    use crate::server::{ctx, waha::service};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ssr::require_admin(&ctx::current_user()?)?;
-        let action = match action.as_str() {
-            "start" => Action::Start,
-            "stop" => Action::Stop,
-            "restart" => Action::Restart,
-            "logout" => Action::Logout,
-            _ => return Err(AppError::NotFound),
-        };
+        let (state, _) = ctx::authorise(Role::Owner)?;
         let conn = ssr::conn(&state).await?;
-        service::act(&state.db, &conn, action).await
+        Ok(service::act(&state.db, &conn, action).await?)
     })
     .await
 }
@@ -229,10 +137,9 @@ pub async fn wa_session_action(action: String) -> Result<SessionView, AppError> 
 pub async fn wa_pairing_code(phone: String) -> Result<String, AppError> {
     use crate::server::{ctx, waha::service};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ssr::require_admin(&ctx::current_user()?)?;
+        let (state, _) = ctx::authorise(Role::Owner)?;
         let conn = ssr::conn(&state).await?;
-        service::pairing_code(&conn, &phone).await
+        Ok(service::pairing_code(&conn, &phone).await?)
     })
     .await
 }
@@ -241,8 +148,7 @@ pub async fn wa_pairing_code(phone: String) -> Result<String, AppError> {
 pub async fn wa_settings() -> Result<SettingsView, AppError> {
     use crate::server::ctx;
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ssr::require_admin(&ctx::current_user()?)?;
+        let (state, _) = ctx::authorise(Role::Owner)?;
         ssr::settings_view(&state).await
     })
     .await
@@ -258,10 +164,10 @@ pub async fn wa_save_settings(
 ) -> Result<SettingsView, AppError> {
     use crate::server::{ctx, waha::settings};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ssr::require_admin(&ctx::current_user()?)?;
-        settings::save(
+        let (state, user) = ctx::authorise(Role::Owner)?;
+        let forgotten = settings::save(
             &state.db,
+            &state.config,
             &settings::SaveInput {
                 url,
                 session,
@@ -270,6 +176,18 @@ pub async fn wa_save_settings(
             },
         )
         .await?;
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::WhatsAppChange,
+            "koneksi WAHA",
+            if forgotten {
+                "alamat diganti; API key lama dihapus"
+            } else {
+                ""
+            },
+        )
+        .await;
         ssr::settings_view(&state).await
     })
     .await
@@ -280,10 +198,9 @@ pub async fn wa_save_settings(
 pub async fn wa_test_connection() -> Result<ConnectionTest, AppError> {
     use crate::server::{ctx, waha::service};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ssr::require_admin(&ctx::current_user()?)?;
+        let (state, _) = ctx::authorise(Role::Admin)?;
         let conn = ssr::conn(&state).await?;
-        service::test_connection(&conn).await
+        Ok(service::test_connection(&conn).await?)
     })
     .await
 }
@@ -293,10 +210,9 @@ pub async fn wa_test_connection() -> Result<ConnectionTest, AppError> {
 pub async fn wa_test_message(number: String, text: String) -> Result<TestSent, AppError> {
     use crate::server::{ctx, waha::service};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ssr::require_admin(&ctx::current_user()?)?;
+        let (state, _) = ctx::authorise(Role::Admin)?;
         let conn = ssr::conn(&state).await?;
-        service::send_test(&conn, &number, &text).await
+        Ok(service::send_test(&conn, &number, &text).await?)
     })
     .await
 }
@@ -306,8 +222,7 @@ pub async fn wa_test_message(number: String, text: String) -> Result<TestSent, A
 pub async fn wa_register_webhook(webhook_url: String) -> Result<SettingsView, AppError> {
     use crate::server::{ctx, waha::service};
     ctx::respond(async move {
-        let state = ctx::state()?;
-        ssr::require_admin(&ctx::current_user()?)?;
+        let (state, _) = ctx::authorise(Role::Owner)?;
         let conn = ssr::conn(&state).await?;
         service::register_webhook(&state.db, &conn, &webhook_url).await?;
         ssr::settings_view(&state).await

@@ -15,6 +15,7 @@ pub fn InvoiceBadge(status: InvoiceStatus, #[prop(optional)] overdue: bool) -> i
         InvoiceStatus::Partial => "badge badge-info",
         InvoiceStatus::Paid => "badge badge-ok",
         InvoiceStatus::Void => "badge badge-muted",
+        InvoiceStatus::Draft => "badge badge-muted",
     };
     view! {
         <span class="badges">

@@ -40,8 +40,11 @@ pub fn Field(
     #[prop(into, optional)] hint: Option<String>,
     #[prop(into, optional)] value: Option<String>,
     #[prop(into)] error: Signal<Option<String>>,
+    /// The input's id when a page has two forms with the same field name.
+    #[prop(into, optional)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = id.unwrap_or_else(|| format!("f-{name}"));
     let err_id = format!("{id}-err");
     let described = err_id.clone();
     view! {
@@ -85,8 +88,11 @@ pub fn SelectField(
     #[prop(into, optional)] selected: Option<String>,
     #[prop(into, optional)] hint: Option<String>,
     #[prop(into)] error: Signal<Option<String>>,
+    /// The textarea's id when a page has two forms with the same field name.
+    #[prop(into, optional)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = id.unwrap_or_else(|| format!("f-{name}"));
     let err_id = format!("{id}-err");
     let described = err_id.clone();
     let selected = selected.unwrap_or_default();
@@ -127,8 +133,11 @@ pub fn TextAreaField(
     #[prop(into, optional)] value: Option<String>,
     #[prop(into, optional)] hint: Option<String>,
     #[prop(into)] error: Signal<Option<String>>,
+    /// The textarea's id when a page has two forms with the same field name.
+    #[prop(into, optional)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = id.unwrap_or_else(|| format!("f-{name}"));
     let err_id = format!("{id}-err");
     let described = err_id.clone();
     view! {

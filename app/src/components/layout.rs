@@ -7,7 +7,7 @@ use crate::{
         whatsapp::wa_nav_status,
     },
     components::poll::use_tick,
-    domain::whatsapp::Tone,
+    domain::{account::Role, whatsapp::Tone},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -20,17 +20,28 @@ use leptos_router::{
 #[derive(Clone, Copy)]
 pub struct WaNavRefresh(pub RwSignal<u32>);
 
-/// Navigation entries: path and label.
-pub const NAV: &[(&str, &str)] = &[
-    ("/", "Dashboard"),
-    ("/pelanggan", "Pelanggan"),
-    ("/paket", "Paket"),
-    ("/tagihan", "Tagihan"),
-    ("/whatsapp", "WhatsApp"),
-    ("/template", "Template"),
-    ("/pengiriman", "Pengiriman"),
-    ("/pengaturan", "Pengaturan"),
+/// Navigation entries: path, label, and the least role that may use the page. The server
+/// functions behind each page check the same roles; hiding an entry is only for clarity.
+pub const NAV: &[(&str, &str, Role)] = &[
+    ("/", "Dashboard", Role::Kasir),
+    ("/pelanggan", "Pelanggan", Role::Kasir),
+    ("/paket", "Paket", Role::Admin),
+    ("/tagihan", "Tagihan", Role::Kasir),
+    ("/whatsapp", "WhatsApp", Role::Admin),
+    ("/template", "Template", Role::Admin),
+    ("/pengiriman", "Pengiriman", Role::Kasir),
+    ("/jadwal", "Jadwal", Role::Admin),
+    ("/pengaturan", "Pengaturan", Role::Admin),
+    ("/pengguna", "Pengguna", Role::Owner),
+    ("/log-aktivitas", "Log aktivitas", Role::Admin),
+    ("/akun", "Akun saya", Role::Kasir),
 ];
+
+/// The entries a user with `role` sees.
+pub fn nav_for(role: Role) -> impl Iterator<Item = &'static (&'static str, &'static str, Role)> {
+    NAV.iter()
+        .filter(move |(_, _, needed)| role.allows(*needed))
+}
 
 #[component]
 pub fn Layout() -> impl IntoView {
@@ -49,11 +60,11 @@ pub fn Layout() -> impl IntoView {
         wa_nav_status()
     });
     let wa_status = Memo::new(move |_| wa.get().and_then(Result::ok));
-    let wa_tone = move || Tone::of(wa_status.get().and_then(|s| s.status).as_deref()).class();
+    let wa_tone = move || Tone::of(wa_status.get().and_then(|s| s.status).as_ref()).class();
     let wa_label = move || {
         wa_status
             .get()
-            .map(|s| format!("Status WhatsApp: {}", s.label))
+            .map(|s| format!("Status WhatsApp: {}", s.label()))
             .unwrap_or_else(|| "Status WhatsApp".into())
     };
 
@@ -129,10 +140,13 @@ pub fn Layout() -> impl IntoView {
                 </div>
             </header>
             <nav id="sidenav" class="sidenav" aria-label="Navigasi utama">
+                <Suspense fallback=|| ()>
                 <ul>
-                    {NAV
-                        .iter()
-                        .map(|(href, label)| {
+                    {move || {
+                    let role = user.get().and_then(Result::ok).map(|u| u.role);
+                    role.into_iter()
+                        .flat_map(nav_for)
+                        .map(|(href, label, _)| {
                             view! {
                                 <li on:click=move |_| set_open.set(false)>
                                     <A href=*href exact=*href == "/">
@@ -152,8 +166,10 @@ pub fn Layout() -> impl IntoView {
                                 </li>
                             }
                         })
-                        .collect_view()}
+                        .collect_view()
+                    }}
                 </ul>
+                </Suspense>
             </nav>
             <div class="scrim" on:click=move |_| set_open.set(false)></div>
             <main class="content">

@@ -1,5 +1,6 @@
 //! Shared UI pieces.
 
+pub mod backup_card;
 pub mod billing;
 pub mod form;
 pub mod layout;
@@ -7,6 +8,7 @@ pub mod modal;
 pub mod payment;
 pub mod poll;
 pub mod progress;
+pub mod schedule_card;
 pub mod wa_bulk;
 pub mod wa_preview;
 pub mod wa_send;

@@ -3,10 +3,7 @@
 //! money will go.
 
 use crate::{
-    api::{
-        customers::get_customer,
-        invoices::{PaymentResult, RecordPayment},
-    },
+    api::{customers::get_customer, invoices::RecordPayment},
     components::{
         form::{Field, FormAlert, SelectField, TextAreaField, field_error, form_error},
         modal::Modal,
@@ -16,6 +13,7 @@ use crate::{
         dates::{Period, format_date},
         money::{rupiah, thousands},
     },
+    dto::invoices::PaymentResult,
 };
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -68,7 +66,7 @@ pub fn PaymentDialog(
                                         {d.customer.code.clone()}
                                     </p>
                                     {if d.open_invoices.is_empty() {
-                                        view! { <p class="alert alert-ok">"Tidak ada tagihan terbuka."</p> }.into_any()
+                                        view! { <p class="alert alert-ok">"Tidak ada tagihan terbuka. Pembayaran ini disimpan sebagai saldo untuk tagihan berikutnya."</p> }.into_any()
                                     } else {
                                         view! {
                                             <table class="mini-table">
@@ -80,8 +78,11 @@ pub fn PaymentDialog(
                                                             <td class="num">{rupiah(i.outstanding)}</td>
                                                         </tr>
                                                     }).collect_view()}
+                                                    {(d.credit > 0).then(|| view! {
+                                                        <tr><td>"Saldo"</td><td class="num">{rupiah(-d.credit)}</td></tr>
+                                                    })}
                                                     <tr class="mini-total">
-                                                        <td>"Total terbuka"</td>
+                                                        <td>"Yang harus dibayar sekarang"</td>
                                                         <td class="num">{rupiah(d.owed)}</td>
                                                     </tr>
                                                 </tbody>
@@ -99,7 +100,7 @@ pub fn PaymentDialog(
                                             name="amount"
                                             kind="text"
                                             value=offered
-                                            hint="Kelebihan bayar ditolak: tidak ada saldo titipan."
+                                            hint="Kelebihan bayar disimpan sebagai saldo pelanggan dan dipakai untuk tagihan berikutnya."
                                             error=field_error(value, "amount")
                                         />
                                         <SelectField
@@ -166,6 +167,12 @@ pub fn payment_summary(r: &PaymentResult) -> String {
     s.push('.');
     if r.owed_after > 0 {
         s.push_str(&format!(" Sisa tagihan terbuka {}.", rupiah(r.owed_after)));
+    }
+    if r.credit_added > 0 {
+        s.push_str(&format!(
+            " Kelebihan {} disimpan sebagai saldo pelanggan.",
+            rupiah(r.credit_added)
+        ));
     }
     s
 }

@@ -1,4 +1,4 @@
-use crate::api::sending::JobCounts;
+use crate::dto::sending::JobCounts;
 use leptos::prelude::*;
 
 /// A labelled progress bar (0–100).
@@ -35,6 +35,7 @@ pub fn JobProgressBar(counts: JobCounts) -> impl IntoView {
             <span>"Terkirim " <b data-count="sent">{c.sent}</b></span>
             <span>"Gagal " <b data-count="failed">{c.failed}</b></span>
             <span>"Tidak pasti " <b data-count="unknown">{c.unknown}</b></span>
+            {(c.skipped > 0).then(|| view! { <span>"Dilewati (sudah lunas) " <b data-count="skipped">{c.skipped}</b></span> })}
             <span>"Sisa " <b data-count="remaining">{c.pending + c.sending}</b></span>
         </p>
     }

@@ -4,8 +4,7 @@
 
 use crate::{
     api::{
-        invoices::InvoiceQuery,
-        messages::{BulkRequest, SendBulk, TemplateChoice, plan_bulk},
+        messages::{SendBulk, plan_bulk},
         sending::get_job,
         whatsapp::wa_status,
     },
@@ -16,7 +15,14 @@ use crate::{
         progress::JobProgressBar,
         wa_preview::WaPreview,
     },
-    domain::messages::TemplateKind,
+    domain::{
+        messages::TemplateKind,
+        sending::{JobState, format_duration},
+    },
+    dto::{
+        invoices::InvoiceQuery,
+        messages::{BulkRequest, TemplateChoice},
+    },
     error::AppError,
 };
 use leptos::prelude::*;
@@ -47,6 +53,7 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
     let pacing = RwSignal::new(String::from("original"));
     let delay = RwSignal::new(String::from("5"));
     let jitter = RwSignal::new(String::from("5"));
+    let combine = RwSignal::new(true);
     let request = Memo::new(move |_| BulkRequest {
         query: InvoiceQuery {
             page: 1,
@@ -56,6 +63,7 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
         pacing: pacing.get(),
         delay_secs: delay.get(),
         jitter_secs: jitter.get(),
+        combine_shared: combine.get(),
     });
     let plan = Resource::new(move || request.get(), plan_bulk);
     // Live from WAHA, refreshed while the modal is open: the send button follows it.
@@ -67,13 +75,12 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
         wa.get()
             .and_then(Result::ok)
             .and_then(|s| s.status)
-            .as_deref()
-            == Some("WORKING")
+            .is_some_and(|s| s.is_working())
     });
     let wa_label = Signal::derive(move || {
         wa.get()
             .and_then(Result::ok)
-            .map(|s| s.label)
+            .map(|s| s.label())
             .unwrap_or_else(|| "belum diketahui".into())
     });
     let plan_error = Signal::derive(move || match plan.get() {
@@ -84,8 +91,8 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
     let ready = Signal::derive(move || {
         plan.get()
             .and_then(Result::ok)
-            .map(|p| p.ready)
-            .unwrap_or(0)
+            .map(|p| (p.ready, p.messages))
+            .unwrap_or((0, 0))
     });
     let close = move |_| on_close.run(());
 
@@ -96,17 +103,49 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
                 None => {
                     view! {
                         <div class="bulk-form">
-                            <p class="muted">"Untuk tagihan yang tampil dengan saringan saat ini."</p>
+                            <p class="muted">
+                                "Satu pesan per pelanggan dari tagihan yang tampil dengan saringan saat ini: "
+                                "semua tagihan yang belum lunas dan total yang harus dibayar sekarang."
+                            </p>
                             <Transition fallback=|| view! { <p class="muted">"Menghitung…"</p> }>
                                 {move || plan.get().and_then(Result::ok).map(|p| view! {
+                                    <p class="bulk-summary" data-testid="bulk-summary">
+                                        <b data-stat="ready">{p.ready}</b>" pelanggan, "
+                                        <b data-stat="ready_invoices">{p.ready_invoices}</b>" tagihan"
+                                        {(p.messages != p.ready).then(|| view! {
+                                            <span>" · "<b data-stat="messages">{p.messages}</b>" pesan"</span>
+                                        })}
+                                        <span class="muted">{format!(" (dari {} tagihan terpilih, {} pelanggan)", p.selected_invoices, p.customers)}</span>
+                                    </p>
                                     <ul class="bulk-stats">
-                                        <li class="stat-ready"><b data-stat="ready">{p.ready}</b>" siap dikirim"</li>
                                         <li><b data-stat="no_number">{p.no_number}</b>" tanpa nomor"</li>
                                         <li><b data-stat="invalid">{p.invalid}</b>" nomor tidak valid"</li>
                                         <li><b data-stat="not_on_whatsapp">{p.not_on_whatsapp}</b>" tidak terdaftar di WhatsApp"</li>
-                                        <li><b data-stat="sent_today">{p.sent_today}</b>" sudah dikirim template ini hari ini"</li>
-                                        <li><b data-stat="closed">{p.closed}</b>" lunas / dibatalkan"</li>
+                                        <li><b data-stat="sent_today">{p.sent_today}</b>" sudah dikirimi pesan yang sama hari ini"</li>
+                                        <li><b data-stat="closed">{p.closed}</b>" tidak punya tagihan terbuka"</li>
                                     </ul>
+                                    {(p.shared_numbers > 0 || !p.combine_shared).then(|| view! {
+                                        <p class="muted" data-testid="bulk-shared">
+                                            {if p.combine_shared {
+                                                format!("{} nomor dipakai bersama oleh {} pelanggan: masing-masing menerima satu pesan berisi tagihan semua pelanggannya.", p.shared_numbers, p.shared_customers)
+                                            } else {
+                                                "Pelanggan dengan nomor yang sama menerima pesan masing-masing.".to_owned()
+                                            }}
+                                        </p>
+                                    })}
+                                    {(!p.skipped.is_empty()).then(|| {
+                                        let n = p.skipped.len();
+                                        view! {
+                                            <details class="bulk-skipped">
+                                                <summary>{format!("Tidak dikirimi ({n}{})", if n >= 100 { "+" } else { "" })}</summary>
+                                                <ul class="plain-list">
+                                                    {p.skipped.iter().map(|s| view! {
+                                                        <li>{format!("{} ({}) — {}", s.customer_name, s.customer_code, s.reason.label())}</li>
+                                                    }).collect_view()}
+                                                </ul>
+                                            </details>
+                                        }
+                                    })}
                                 })}
                             </Transition>
                             <p>
@@ -130,6 +169,15 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
                                         .map(|k| view! { <option value=k.code()>{k.label()}</option> })
                                         .collect_view()}
                                 </select>
+                            </label>
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    name="combine_shared"
+                                    prop:checked=move || combine.get()
+                                    on:change=move |ev| combine.set(event_target_checked(&ev))
+                                />
+                                " Satukan pesan untuk pelanggan yang memakai nomor WhatsApp yang sama"
                             </label>
                             <fieldset class="pacing">
                                 <legend>"Jeda antar pesan"</legend>
@@ -155,11 +203,11 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
                             <Transition fallback=|| ()>
                                 {move || plan.get().and_then(Result::ok).map(|p| view! {
                                     <p class="muted">
-                                        {format!("Perkiraan waktu: {}.", p.eta)}
+                                        {format!("Perkiraan waktu: {}.", format_duration(chrono::Duration::seconds(p.eta_secs)))}
                                         {p.daily_cap.map(|c| format!(" Batas harian {c} pesan."))}
-                                        {p.quiet.clone().map(|q| format!(" Jam tenang {q}: pesan ditahan lalu dikirim setelahnya."))}
+                                        {p.quiet.map(|q| format!(" Jam tenang {}: pesan ditahan lalu dikirim setelahnya.", q.label()))}
                                     </p>
-                                    {p.held_now.clone().map(|h| view! { <p class="alert alert-warn">{h}</p> })}
+                                    {p.held_now.clone().map(|h| view! { <p class="alert alert-warn">{h.describe()}</p> })}
                                     {p.first_preview.clone().map(|text| view! {
                                         <div class="bulk-preview">
                                             <span class="preview-title">
@@ -176,12 +224,19 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
                                 <button
                                     type="button"
                                     class="btn btn-wa"
-                                    disabled=move || !working.get() || ready.get() == 0 || send.pending().get()
+                                    disabled=move || !working.get() || ready.get().0 == 0 || send.pending().get()
                                     on:click=move |_| {
                                         send.dispatch(SendBulk { request: request.get_untracked() });
                                     }
                                 >
-                                    {move || format!("Kirim ke {} Pelanggan", ready.get())}
+                                    {move || {
+                                        let (customers, messages) = ready.get();
+                                        if customers == messages {
+                                            format!("Kirim ke {customers} Pelanggan")
+                                        } else {
+                                            format!("Kirim {messages} Pesan ke {customers} Pelanggan")
+                                        }
+                                    }}
                                 </button>
                             </div>
                         </div>
@@ -231,11 +286,11 @@ pub fn JobProgress(job_id: i32) -> impl IntoView {
                         view! {
                             <JobProgressBar counts=c />
                             <p class="muted">
-                                {j.state_label.clone()}
-                                {j.eta.clone().map(|e| format!(" · selesai dalam ± {e}"))}
+                                {j.state.label()}
+                                {j.eta_label().map(|e| format!(" · selesai dalam ± {e}"))}
                             </p>
-                            {j.hold.clone().map(|h| view! { <p class="alert alert-warn">{h}</p> })}
-                            {j.pause_detail.clone().filter(|_| j.state == "paused").map(|d| view! {
+                            {j.hold.clone().map(|h| view! { <p class="alert alert-warn">{h.describe()}</p> })}
+                            {j.pause_detail.clone().filter(|_| j.state == JobState::Paused).map(|d| view! {
                                 <p class="alert alert-warn">"Dijeda: " {d}</p>
                             })}
                         }

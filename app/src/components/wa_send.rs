@@ -4,16 +4,18 @@
 
 use crate::{
     api::{
-        messages::{
-            Compose, MessageRow, Queued, SendMessage, SendReceipt, compose_message, message_state,
-        },
+        messages::{SendMessage, SendReceipt, compose_message, message_state},
         whatsapp::wa_status,
     },
     components::{form::form_error, modal::Modal, wa_preview::WaPreview},
     domain::{
+        dates::{format_clock, format_local},
         messages::{TemplateKind, char_count},
         money::rupiah,
+        sending::{ItemState, tick_label},
+        whatsapp::SessionStatus,
     },
+    dto::messages::{Compose, MessageRow, Queued},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -66,7 +68,7 @@ pub fn WaSendModal(invoice_id: i32, #[prop(into)] on_close: Callback<()>) -> imp
                                 let label = Signal::derive(move || {
                                     wa.get()
                                         .and_then(Result::ok)
-                                        .map(|s| s.label)
+                                        .map(|s| s.label())
                                         .unwrap_or_else(|| "belum diketahui".into())
                                 });
                                 view! { <ComposeForm c kind status label on_close /> }.into_any()
@@ -82,7 +84,7 @@ pub fn WaSendModal(invoice_id: i32, #[prop(into)] on_close: Callback<()>) -> imp
 fn ComposeForm(
     c: Compose,
     kind: RwSignal<Option<TemplateKind>>,
-    status: Signal<Option<String>>,
+    status: Signal<Option<SessionStatus>>,
     label: Signal<String>,
     on_close: Callback<()>,
 ) -> impl IntoView {
@@ -92,11 +94,13 @@ fn ComposeForm(
     let item = RwSignal::new(None::<i32>);
     Effect::new(move |_| match send.value().get() {
         Some(Ok(Queued::Queued { item_id, .. })) => item.set(Some(item_id)),
-        Some(Ok(Queued::NeedsConfirmation { last })) => set_confirming.set(Some(last)),
+        Some(Ok(Queued::NeedsConfirmation { last })) => {
+            set_confirming.set(Some(format_local(&last)))
+        }
         _ => {}
     });
     let current = c.kind;
-    let working = move || status.get().as_deref() == Some("WORKING");
+    let working = move || status.get().is_some_and(|s| s.is_working());
     let blocked = c.problem.clone();
     let can_send = {
         let blocked = blocked.clone();
@@ -131,8 +135,13 @@ fn ComposeForm(
                     <dd>{c.invoice_number.clone()} " · " {c.period_label.clone()}</dd>
                 </div>
                 <div>
-                    <dt>"Total / sisa"</dt>
-                    <dd>{rupiah(c.total)} " / " {rupiah(c.due_now)}</dd>
+                    <dt>"Yang harus dibayar sekarang"</dt>
+                    <dd data-testid="compose-owed">
+                        <b>{rupiah(c.due_now)}</b>
+                        {(c.open_months > 1).then(|| view! {
+                            <span class="muted">{format!(" · {} bulan belum lunas, semua dalam satu pesan", c.open_months)}</span>
+                        })}
+                    </dd>
                 </div>
                 <div>
                     <dt>"WhatsApp"</dt>
@@ -163,7 +172,7 @@ fn ComposeForm(
                     {kinds
                         .into_iter()
                         .map(|k| {
-                            let note = if k == c.suggested { " (sesuai jatuh tempo)" } else { "" };
+                            let note = if k == c.suggested { " (sesuai tagihan terlama)" } else { "" };
                             view! {
                                 <option value=k.code() selected=k == current>
                                     {format!("{}{note}", k.label())}
@@ -173,9 +182,9 @@ fn ComposeForm(
                         .collect_view()}
                 </select>
             </label>
-            {c.sent_recently.clone().map(|when| view! {
+            {c.sent_recently.map(|when| view! {
                 <p class="alert alert-warn">
-                    {format!("Template ini sudah dikirim ke tagihan ini pada {when}.")}
+                    {format!("Pelanggan ini sudah dikirimi pesan yang sama hari ini pukul {}.", format_clock(&when))}
                 </p>
             })}
             <div class="wa-compose-grid">
@@ -205,7 +214,7 @@ fn ComposeForm(
                                 view! {
                                     <div class="alert alert-warn" role="alert">
                                         <p>
-                                            {format!("Template yang sama sudah dikirim ke tagihan ini pada {last}. Kirim lagi?")}
+                                            {format!("Pelanggan ini sudah dikirimi pesan yang sama hari ini ({last}). Kirim lagi?")}
                                         </p>
                                         <button type="button" class="btn btn-wa" on:click=move |_| dispatch(true)>
                                             "Ya, kirim lagi"
@@ -257,20 +266,21 @@ pub fn SendProgress(item_id: i32) -> impl IntoView {
                     .map(|r| match r {
                         Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
                         Ok(s) => {
-                            let class = match s.state.as_str() {
-                                "sent" => "alert alert-ok send-result",
-                                "failed" | "cancelled" => "alert alert-error send-result",
+                            let class = match s.state {
+                                ItemState::Sent => "alert alert-ok send-result",
+                                ItemState::Failed | ItemState::Cancelled => "alert alert-error send-result",
                                 _ => "alert alert-warn send-result",
                             };
+                            let finished = s.finished();
                             view! {
-                                <div class=class role="status" data-state=s.state.clone()>
-                                    <strong>{s.state_label.clone()}</strong>
+                                <div class=class role="status" data-state=s.state.as_str()>
+                                    <strong>{s.state.label()}</strong>
                                     {s.wa_message_id.clone().map(|id| view! {
                                         <span class="small">" · ID pesan WhatsApp: " <code data-testid="wa-message-id">{id}</code></span>
                                     })}
-                                    {s.tick.clone().map(|t| view! { <span class="small">" · " {t}</span> })}
-                                    {(!s.finished).then(|| view! { <span class="spinner dark" aria-hidden="true"></span> })}
-                                    {s.error.clone().filter(|_| s.finished).map(|e| view! { <p>{e}</p> })}
+                                    {tick_label(s.ack).map(|t| view! { <span class="small">" · " {t}</span> })}
+                                    {(!finished).then(|| view! { <span class="spinner dark" aria-hidden="true"></span> })}
+                                    {s.error.clone().filter(|_| finished).map(|e| view! { <p>{e}</p> })}
                                     {s.waiting.clone().map(|w| view! { <p class="small">{w}</p> })}
                                 </div>
                             }
@@ -362,16 +372,26 @@ pub fn InvoiceMessages(
                                             .into_iter()
                                             .map(|m| {
                                                 view! {
-                                                    <li data-state=m.state.clone()>
-                                                        <strong>{m.template.clone()}</strong>
-                                                        {format!(" · {} · ", m.when)}
-                                                        <span>{m.state_label.clone()}</span>
-                                                        {m.tick.clone().map(|t| view! { <span class="small">" · " {t}</span> })}
+                                                    <li data-state=m.state.as_str()>
+                                                        <strong>{m.template.map_or("Pesan", TemplateKind::label)}</strong>
+                                                        {format!(" · {} · ", format_local(&m.when))}
+                                                        <span>{m.state.label()}</span>
+                                                        {tick_label(m.ack).map(|t| view! { <span class="small">" · " {t}</span> })}
                                                         {m.error.clone().map(|e| view! { <p class="small field-error">{e}</p> })}
-                                                        <details>
-                                                            <summary class="small">"Lihat pesan"</summary>
-                                                            <WaPreview text=Signal::derive(move || m.body.clone()) />
-                                                        </details>
+                                                        {if m.body.is_empty() {
+                                                            view! {
+                                                                <p class="small muted">"Isi pesan sudah dihapus (masa simpan pesan)."</p>
+                                                            }
+                                                                .into_any()
+                                                        } else {
+                                                            view! {
+                                                                <details>
+                                                                    <summary class="small">"Lihat pesan"</summary>
+                                                                    <WaPreview text=Signal::derive(move || m.body.clone()) />
+                                                                </details>
+                                                            }
+                                                                .into_any()
+                                                        }}
                                                     </li>
                                                 }
                                             })

@@ -2,6 +2,49 @@
 //! allowed, the most common passwords refused).
 
 use crate::error::FieldErrors;
+use serde::{Deserialize, Serialize};
+
+/// What a user may do. Each role includes the ones below it: an owner can do all an admin can,
+/// an admin all a kasir can. Stored as its `as_str` text; this is the one mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Records payments, sends messages, keeps customers up to date.
+    Kasir,
+    /// Everything but users and the WhatsApp connection.
+    Admin,
+    /// Everything.
+    Owner,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Kasir, Role::Admin, Role::Owner];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Kasir => "kasir",
+            Role::Admin => "admin",
+            Role::Owner => "owner",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Kasir => "Kasir / operator",
+            Role::Admin => "Admin",
+            Role::Owner => "Pemilik",
+        }
+    }
+
+    /// May a user with this role do what `needed` requires?
+    pub fn allows(self, needed: Role) -> bool {
+        self >= needed
+    }
+}
 
 pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 128;
@@ -104,6 +147,17 @@ pub fn validate_new_account(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_include_the_ones_below() {
+        assert!(Role::Owner.allows(Role::Admin) && Role::Owner.allows(Role::Kasir));
+        assert!(Role::Admin.allows(Role::Kasir) && !Role::Admin.allows(Role::Owner));
+        assert!(!Role::Kasir.allows(Role::Admin));
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
 
     #[test]
     fn a_good_account_passes() {

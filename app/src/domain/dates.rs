@@ -40,6 +40,20 @@ pub fn format_date_short(d: NaiveDate) -> String {
 }
 
 /// An `<input type="date">` value (`2026-12-20`).
+/// A moment as the admin reads it: in the configured zone, with its offset. The server converts
+/// once; the browser formats it (no zone database in the wasm).
+pub type LocalTime = chrono::DateTime<chrono::FixedOffset>;
+
+/// `02/12/2026 14:05`.
+pub fn format_local(t: &LocalTime) -> String {
+    t.format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// `14:05`.
+pub fn format_clock(t: &LocalTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
 pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }

@@ -119,8 +119,29 @@ pub const VARIABLES: &[Variable] = &[
     ),
     var("kontak_cs", "Kontak layanan pelanggan (dari Pengaturan)"),
     var("perusahaan", "Nama usaha Anda (dari Pengaturan)"),
-    var("hari_lagi", "Hari sampai jatuh tempo (0 = hari ini)"),
-    var("hari_terlambat", "Hari lewat jatuh tempo"),
+    var(
+        "hari_lagi",
+        "Hari sampai jatuh tempo terdekat (0 = hari ini)",
+    ),
+    var("hari_terlambat", "Hari lewat jatuh tempo tagihan terlama"),
+    var(
+        "tagihan_terbuka",
+        "Daftar tagihan yang belum lunas, terlama dulu; tiap baris punya periode, no_tagihan, jatuh_tempo, sisa (untuk {% for t in tagihan_terbuka %})",
+    ),
+    var("jumlah_bulan", "Berapa bulan yang belum lunas"),
+    var(
+        "total_tunggakan",
+        "Semua yang belum dibayar, semua bulan (sama dengan sisa_bayar)",
+    ),
+    var(
+        "jatuh_tempo_terlama",
+        "Jatuh tempo tagihan terlama yang belum lunas",
+    ),
+    var(
+        "kredit",
+        "Kelebihan bayar yang dipakai untuk tagihan berikutnya",
+    ),
+    var("ada_kredit", "Benar jika ada kelebihan bayar"),
     receipt("jumlah_bayar", "Jumlah pembayaran yang diterima"),
     receipt("tanggal_bayar", "Tanggal pembayaran"),
     receipt("metode_bayar", "Tunai, transfer bank, e-wallet, …"),
@@ -154,29 +175,50 @@ pub struct MessageVars {
     pub perusahaan: String,
     pub hari_lagi: i64,
     pub hari_terlambat: i64,
+    pub tagihan_terbuka: Vec<OpenInvoiceVars>,
+    pub jumlah_bulan: usize,
+    pub total_tunggakan: String,
+    pub jatuh_tempo_terlama: String,
+    pub kredit: String,
+    pub ada_kredit: bool,
     pub jumlah_bayar: String,
     pub tanggal_bayar: String,
     pub metode_bayar: String,
     pub lunas: bool,
 }
 
+/// One line of `tagihan_terbuka`: an open invoice on the statement.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenInvoiceVars {
+    pub periode: String,
+    pub no_tagihan: String,
+    pub jatuh_tempo: String,
+    /// What this month still lacks.
+    pub sisa: String,
+}
+
 pub const DEFAULT_INVOICE: &str = "\
 Yth. *{{ nama }}* ({{ id_pelanggan }}),
 
 Berikut tagihan internet Anda{% if perusahaan %} dari *{{ perusahaan }}*{% endif %}:
-
+{% if jumlah_bulan > 1 %}
+Tagihan yang belum lunas ({{ jumlah_bulan }} bulan):
+{% for t in tagihan_terbuka %}- {{ t.periode }} ({{ t.no_tagihan }}): {{ t.sisa }}
+{% endfor %}Paket: {{ paket }}{% if kecepatan %} ({{ kecepatan }}){% endif %}
+Jatuh tempo terlama: *{{ jatuh_tempo_terlama }}*
+{% else %}
 No. tagihan: {{ no_tagihan }}
 Periode: {{ periode }}
 Paket: {{ paket }}{% if kecepatan %} ({{ kecepatan }}){% endif %}
 Jatuh tempo: *{{ jatuh_tempo }}*
 
 Biaya bulanan: {{ biaya_bulanan }}
-{% if ada_tunggakan %}Tunggakan sebelumnya: {{ tunggakan }}
-{% endif %}{% if ada_diskon %}Diskon: -{{ diskon }}
-{% endif %}*Total: {{ total }}*
-{% if ada_pembayaran %}Sudah dibayar: {{ sudah_dibayar }}
-*Sisa yang harus dibayar: {{ sisa_bayar }}*
+{% if ada_diskon %}Diskon: -{{ diskon }}
+{% endif %}{% if ada_pembayaran %}Sudah dibayar: {{ sudah_dibayar }}
+{% endif %}{% endif %}{% if ada_kredit %}Kelebihan bayar sebelumnya: -{{ kredit }}
 {% endif %}
+*Total yang harus dibayar: {{ sisa_bayar }}*
+
 {% if cara_bayar %}Cara pembayaran:
 {{ cara_bayar }}
 
@@ -186,8 +228,11 @@ Layanan pelanggan: {{ kontak_cs }}{% endif %}";
 pub const DEFAULT_REMINDER: &str = "\
 Halo *{{ nama }}*,
 
-Pengingat{% if perusahaan %} dari {{ perusahaan }}{% endif %}: tagihan internet periode {{ periode }} ({{ no_tagihan }}) sebesar *{{ sisa_bayar }}* jatuh tempo {% if hari_lagi == 0 %}*hari ini*{% else %}dalam {{ hari_lagi }} hari, pada *{{ jatuh_tempo }}*{% endif %}.
-{% if ada_tunggakan %}Jumlah tersebut termasuk tunggakan {{ tunggakan }}.
+Pengingat{% if perusahaan %} dari {{ perusahaan }}{% endif %}: tagihan internet Anda sebesar *{{ sisa_bayar }}* jatuh tempo {% if hari_lagi == 0 %}*hari ini*{% else %}dalam {{ hari_lagi }} hari, pada *{{ jatuh_tempo_terlama }}*{% endif %}.
+{% if jumlah_bulan > 1 %}
+Rincian ({{ jumlah_bulan }} bulan):
+{% for t in tagihan_terbuka %}- {{ t.periode }} ({{ t.no_tagihan }}): {{ t.sisa }}
+{% endfor %}{% else %}Tagihan: {{ no_tagihan }} ({{ periode }})
 {% endif %}
 {% if cara_bayar %}Cara pembayaran:
 {{ cara_bayar }}
@@ -198,8 +243,13 @@ Layanan pelanggan: {{ kontak_cs }}{% endif %}";
 pub const DEFAULT_OVERDUE: &str = "\
 Halo *{{ nama }}*,
 
-Tagihan internet periode {{ periode }} ({{ no_tagihan }}) sudah lewat jatuh tempo *{{ hari_terlambat }} hari* (jatuh tempo {{ jatuh_tempo }}).
-Yang harus dibayar: *{{ sisa_bayar }}*{% if ada_tunggakan %}, termasuk tunggakan {{ tunggakan }}{% endif %}.
+Tagihan internet Anda sudah lewat jatuh tempo *{{ hari_terlambat }} hari* (jatuh tempo {{ jatuh_tempo_terlama }}).
+{% if jumlah_bulan > 1 %}
+Yang belum lunas ({{ jumlah_bulan }} bulan):
+{% for t in tagihan_terbuka %}- {{ t.periode }} ({{ t.no_tagihan }}): {{ t.sisa }}
+{% endfor %}{% else %}Tagihan: {{ no_tagihan }} ({{ periode }})
+{% endif %}
+Yang harus dibayar: *{{ sisa_bayar }}*
 
 Mohon segera melakukan pembayaran agar layanan internet ({{ paket }}) tidak terganggu.
 {% if cara_bayar %}
@@ -455,6 +505,94 @@ pub fn invoice_vars(
         hari_terlambat: (-days_to_due).max(0),
         ..Default::default()
     }
+}
+
+/// The values of a statement message, as of `today` (local): the newest open month fills the
+/// single-invoice variables (`no_tagihan`, `periode`, `biaya_bulanan`, …), every open month is
+/// in `tagihan_terbuka`, and `sisa_bayar` / `total_tunggakan` are what the customer owes now.
+/// `hari_lagi` / `hari_terlambat` count from the oldest open due date, the most urgent one.
+pub fn statement_vars(
+    st: &crate::domain::statement::Statement,
+    company: &crate::domain::company::CompanySettings,
+    today: chrono::NaiveDate,
+) -> MessageVars {
+    use crate::domain::{dates, money::rupiah};
+    let label = |p: &str| {
+        dates::Period::parse(p)
+            .map(|p| p.label())
+            .unwrap_or_else(|_| p.to_owned())
+    };
+    let owed = st.owed();
+    let newest = st.newest();
+    let arrears = st.arrears();
+    let days_to_due = st.days_to_oldest_due(today).unwrap_or(0);
+    let (amount, discount, paid) = newest.map_or((0, 0, 0), |l| (l.amount, l.discount, l.paid));
+    MessageVars {
+        nama: st.customer_name.clone(),
+        id_pelanggan: st.customer_code.clone(),
+        no_hp: st.wa_number.clone().unwrap_or_default(),
+        alamat: st.address.clone().unwrap_or_default(),
+        no_tagihan: newest.map(|l| l.number.clone()).unwrap_or_default(),
+        periode: newest.map(|l| label(&l.period)).unwrap_or_default(),
+        jatuh_tempo: newest
+            .map(|l| dates::format_date(l.due_date))
+            .unwrap_or_default(),
+        biaya_bulanan: rupiah(amount),
+        tunggakan: rupiah(arrears),
+        ada_tunggakan: arrears > 0,
+        diskon: rupiah(discount),
+        ada_diskon: discount > 0,
+        // The bill as the single-invoice layout shows it: this month less its discount, plus
+        // what older months still lack; less what was paid on this month, it is `sisa_bayar`.
+        total: rupiah(amount - discount + arrears),
+        sudah_dibayar: rupiah(paid),
+        ada_pembayaran: paid > 0,
+        sisa_bayar: rupiah(owed),
+        paket: newest
+            .and_then(|l| l.package_name.clone())
+            .unwrap_or_default(),
+        kecepatan: newest
+            .and_then(|l| l.package_speed_mbps)
+            .map(|s| format!("{s} Mbps"))
+            .unwrap_or_default(),
+        cara_bayar: company.how_to_pay(),
+        kontak_cs: company.cs_contact.clone(),
+        perusahaan: company.name.clone(),
+        hari_lagi: days_to_due.max(0),
+        hari_terlambat: (-days_to_due).max(0),
+        tagihan_terbuka: st
+            .lines
+            .iter()
+            .map(|l| OpenInvoiceVars {
+                periode: label(&l.period),
+                no_tagihan: l.number.clone(),
+                jatuh_tempo: dates::format_date(l.due_date),
+                sisa: rupiah(l.owed()),
+            })
+            .collect(),
+        jumlah_bulan: st.months(),
+        total_tunggakan: rupiah(owed),
+        jatuh_tempo_terlama: st
+            .oldest()
+            .map(|l| dates::format_date(l.due_date))
+            .unwrap_or_default(),
+        kredit: rupiah(st.credit),
+        ada_kredit: st.credit > 0,
+        ..Default::default()
+    }
+}
+
+/// The template for a statement: by the state of its oldest open invoice (overdue, due soon
+/// after its invoice message went out, or a new bill).
+pub fn statement_kind(
+    st: &crate::domain::statement::Statement,
+    today: chrono::NaiveDate,
+    oldest_had_invoice_message: bool,
+) -> TemplateKind {
+    TemplateKind::for_invoice(
+        st.days_to_oldest_due(today).unwrap_or(0),
+        oldest_had_invoice_message,
+    )
 }
 
 /// The receipt's values: the invoice's, plus the payment.

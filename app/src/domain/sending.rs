@@ -7,6 +7,187 @@ use serde::{Deserialize, Serialize};
 /// Retries after a transient failure before the item is given up as failed.
 pub const MAX_ATTEMPTS: i32 = 6;
 
+/// A send job's state. Stored as its `as_str` text; this is the one mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Queued,
+    Running,
+    Paused,
+    Done,
+    Cancelled,
+}
+
+impl JobState {
+    pub const ALL: [JobState; 5] = [
+        JobState::Queued,
+        JobState::Running,
+        JobState::Paused,
+        JobState::Done,
+        JobState::Cancelled,
+    ];
+    /// Jobs that may still send.
+    pub const ACTIVE: [JobState; 3] = [JobState::Queued, JobState::Running, JobState::Paused];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Paused => "paused",
+            JobState::Done => "done",
+            JobState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            JobState::Queued => "Dalam antrean",
+            JobState::Running => "Berjalan",
+            JobState::Paused => "Dijeda",
+            JobState::Done => "Selesai",
+            JobState::Cancelled => "Dibatalkan",
+        }
+    }
+
+    pub fn is_active(self) -> bool {
+        Self::ACTIVE.contains(&self)
+    }
+}
+
+/// One message's state in the outbox. Stored as its `as_str` text; this is the one mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemState {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+    /// The claimer died mid-send and the chat could not tell whether it went: the admin decides.
+    Unknown,
+    Cancelled,
+    /// Not sent because it was no longer due when its turn came (the customer paid).
+    Skipped,
+}
+
+impl ItemState {
+    pub const ALL: [ItemState; 7] = [
+        ItemState::Pending,
+        ItemState::Sending,
+        ItemState::Sent,
+        ItemState::Failed,
+        ItemState::Unknown,
+        ItemState::Cancelled,
+        ItemState::Skipped,
+    ];
+    /// States in which the message went, or may still go, to the customer.
+    pub const LIVE: [ItemState; 4] = [
+        ItemState::Pending,
+        ItemState::Sending,
+        ItemState::Sent,
+        ItemState::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Pending => "pending",
+            ItemState::Sending => "sending",
+            ItemState::Sent => "sent",
+            ItemState::Failed => "failed",
+            ItemState::Unknown => "unknown",
+            ItemState::Cancelled => "cancelled",
+            ItemState::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemState::Pending => "Menunggu",
+            ItemState::Sending => "Mengirim",
+            ItemState::Sent => "Terkirim",
+            ItemState::Failed => "Gagal",
+            ItemState::Unknown => "Tidak pasti",
+            ItemState::Cancelled => "Dibatalkan",
+            ItemState::Skipped => "Dilewati",
+        }
+    }
+
+    /// Reached a final state (nothing more will happen without the admin).
+    pub fn is_final(self) -> bool {
+        !matches!(self, ItemState::Pending | ItemState::Sending)
+    }
+}
+
+/// Where a job came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// One message from an invoice row (or a receipt).
+    Single,
+    /// "Kirim Semua via WhatsApp".
+    Bulk,
+    /// Queued by the schedule: a reminder stage, or the statements of a published run.
+    Scheduled,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Single => "single",
+            JobKind::Bulk => "bulk",
+            JobKind::Scheduled => "scheduled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [JobKind::Single, JobKind::Bulk, JobKind::Scheduled]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// What the admin can do to a job on the Pengiriman page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobAction {
+    Pause,
+    Resume,
+    Cancel,
+    ResendFailed,
+}
+
+impl JobAction {
+    /// What the admin reads after the action; `n`: failed messages queued again.
+    pub fn done_message(self, n: u64) -> String {
+        match self {
+            JobAction::Pause => "Pengiriman dijeda.".into(),
+            JobAction::Resume => "Pengiriman dilanjutkan.".into(),
+            JobAction::Cancel => {
+                "Pengiriman dibatalkan. Pesan yang belum terkirim tidak akan dikirim.".into()
+            }
+            JobAction::ResendFailed => format!("{n} pesan gagal dimasukkan lagi ke antrean."),
+        }
+    }
+}
+
+/// A delivery tick from `message.ack`, as the report shows it.
+pub fn tick_label(ack: Option<i16>) -> Option<&'static str> {
+    match ack? {
+        a if a < 0 => Some("Gagal terkirim"),
+        0 => Some("Menunggu"),
+        1 => Some("✓ Terkirim ke server"),
+        2 => Some("✓✓ Diterima"),
+        _ => Some("✓✓ Dibaca"),
+    }
+}
+
 /// How messages are spaced. `jitter_ms` is added at random (0..=jitter) to every gap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pacing {
@@ -25,6 +206,26 @@ impl Pacing {
         delay_ms: 30_000,
         jitter_ms: 30_000,
     };
+
+    /// "jeda 2 detik", "jeda acak 30–60 detik".
+    pub fn label(&self) -> String {
+        let secs = |ms: i64| {
+            if ms % 1000 == 0 {
+                format!("{}", ms / 1000)
+            } else {
+                format!("{:.1}", ms as f64 / 1000.0)
+            }
+        };
+        if self.jitter_ms == 0 {
+            format!("jeda {} detik", secs(self.delay_ms))
+        } else {
+            format!(
+                "jeda acak {}–{} detik",
+                secs(self.delay_ms),
+                secs(self.delay_ms + self.jitter_ms)
+            )
+        }
+    }
 
     /// Average gap, for the ETA.
     pub fn mean_ms(&self) -> i64 {
@@ -67,6 +268,15 @@ pub struct QuietHours {
 }
 
 impl QuietHours {
+    /// "21:00–07:00".
+    pub fn label(&self) -> String {
+        format!(
+            "{}–{}",
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )
+    }
+
     /// When `now` (local) falls inside the window, the local moment it ends.
     pub fn until(&self, now: NaiveDateTime) -> Option<NaiveDateTime> {
         let t = now.time();
@@ -238,6 +448,25 @@ mod tests {
         assert!(
             backoff(1, 0.0) >= Duration::seconds(8) && backoff(1, 1.0) <= Duration::seconds(12)
         );
+    }
+
+    #[test]
+    fn states_round_trip_through_their_stored_text() {
+        for s in JobState::ALL {
+            assert_eq!(JobState::parse(s.as_str()), Some(s));
+        }
+        for s in ItemState::ALL {
+            assert_eq!(ItemState::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(JobKind::parse("bulk"), Some(JobKind::Bulk));
+        assert_eq!(JobState::parse("later"), None);
+        assert!(ItemState::Unknown.is_final() && !ItemState::Sending.is_final());
+    }
+
+    #[test]
+    fn pacing_reads_in_indonesian() {
+        assert_eq!(Pacing::ORIGINAL.label(), "jeda 2 detik");
+        assert_eq!(Pacing::SAFE.label(), "jeda acak 30–60 detik");
     }
 
     #[test]

@@ -4,8 +4,7 @@
 use crate::{
     api::{
         customers::{
-            CustomerQuery, ImportCustomers, ImportReport, RowIssue, SaveCustomer,
-            SetCustomerStatus, get_customer, list_customers,
+            ImportCustomers, SaveCustomer, SetCustomerStatus, get_customer, list_customers,
         },
         packages::list_packages,
     },
@@ -22,6 +21,7 @@ use crate::{
         money::{rupiah, thousands},
         phone::{self, PhoneStatus},
     },
+    dto::customers::{CustomerQuery, ImportReport, RowIssue},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -229,7 +229,7 @@ pub fn CustomerEditPage() -> impl IntoView {
                             let status_options: Vec<(String, String)> = CustomerStatus::ALL.iter()
                                 .map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect();
                             let r = row.clone();
-                            let get = move |f: fn(&crate::api::customers::CustomerRow) -> Option<String>| r.as_ref().and_then(f).unwrap_or_default();
+                            let get = move |f: fn(&crate::dto::customers::CustomerRow) -> Option<String>| r.as_ref().and_then(f).unwrap_or_default();
                             let (phone_preview, set_phone_preview) = signal(row.as_ref().and_then(|r| r.phone.clone()).unwrap_or_default());
                             view! {
                                 <div class="split">
@@ -269,6 +269,10 @@ pub fn CustomerEditPage() -> impl IntoView {
                                                 value=row.as_ref().map(|r| r.billing_day.to_string()).unwrap_or_else(|| "10".into())
                                                 hint=format!("1–{BILLING_DAY_MAX}. Tanggal 29–31 menjadi tanggal terakhir di bulan yang lebih pendek.")
                                                 error=field_error(value, "billing_day") />
+                                            <Field label="Tanggal mulai berlangganan (opsional)" name="start_date" kind="date"
+                                                value=get(|r| r.start_date.map(|d| d.to_string()))
+                                                hint="Tidak ditagih untuk bulan sebelum tanggal ini."
+                                                error=field_error(value, "start_date") />
                                             <SelectField label="Status" name="status" options=status_options
                                                 selected=row.as_ref().map(|r| r.status.as_str().to_owned()).unwrap_or_else(|| "active".into())
                                                 hint="Hanya pelanggan aktif yang dibuatkan tagihan bulanan."
@@ -324,13 +328,19 @@ pub fn CustomerEditPage() -> impl IntoView {
                                                                     </li>
                                                                 }).collect_view()}
                                                             </ul>
-                                                            <p>"Total terbuka: " <strong class="money">{rupiah(d.owed)}</strong></p>
-                                                            <button type="button" class="btn btn-primary" on:click=move |_| set_paying.set(true)>
-                                                                "Catat pembayaran"
-                                                            </button>
                                                         }.into_any()
                                                     }}
+                                                    {(d.credit > 0).then(|| view! {
+                                                        <p data-testid="customer-credit">"Saldo (kelebihan bayar): " <strong class="money">{rupiah(d.credit)}</strong>
+                                                            <br /><span class="muted small">"Dipakai otomatis untuk tagihan berikutnya."</span></p>
+                                                    })}
+                                                    <p data-testid="customer-owed">"Yang harus dibayar sekarang: " <strong class="money">{rupiah(d.owed)}</strong></p>
+                                                    // Paying in advance is allowed: the money waits as credit.
+                                                    <button type="button" class="btn btn-primary" on:click=move |_| set_paying.set(true)>
+                                                        "Catat pembayaran"
+                                                    </button>
                                                 </div>
+                                                <crate::pages::invoices::MoneyLog rows=d.money_log.clone() />
                                                 <Show when=move || paying.get()>
                                                     <PaymentDialog
                                                         customer_id=cid

@@ -1,3 +1,4 @@
+use crate::components::{backup_card::BackupCard, schedule_card::ScheduleCard};
 use crate::{
     api::{auth::me, dashboard::load_dashboard, sending::active_jobs, whatsapp::wa_nav_status},
     domain::{money::rupiah, whatsapp::Tone},
@@ -59,6 +60,17 @@ pub fn DashboardPage() -> impl IntoView {
                                     <span class="stat-value">{n.overdue_count} " tagihan"</span>
                                     <span class="stat-note money">{rupiah(n.overdue_sum)}</span>
                                 </A>
+                                <A href="/tagihan?period=all&status=open&sort=due" attr:class="stat card" attr:data-stat="owed-all">
+                                    <span class="stat-label">"Piutang semua periode"</span>
+                                    <span class="stat-value money">{rupiah(n.owed_all)}</span>
+                                    <span class="stat-note">
+                                        {if n.credit > 0 {
+                                            format!("Yang harus dibayar semua pelanggan sekarang · saldo titipan {}", rupiah(n.credit))
+                                        } else {
+                                            "Yang harus dibayar semua pelanggan sekarang".to_owned()
+                                        }}
+                                    </span>
+                                </A>
                                 <div class="stat card" data-stat="collected">
                                     <span class="stat-label">"Diterima bulan ini"</span>
                                     <span class="stat-value money">{rupiah(n.collected_this_month)}</span>
@@ -74,6 +86,8 @@ pub fn DashboardPage() -> impl IntoView {
             <div class="stat-grid dash-wa">
                 <WhatsAppCard />
                 <SendingCard />
+                <BackupCard />
+                <ScheduleCard />
             </div>
         </section>
     }
@@ -88,8 +102,8 @@ fn WhatsAppCard() -> impl IntoView {
             <span class="stat-label">"WhatsApp"</span>
             {move || {
                 let s = wa.get().and_then(Result::ok);
-                let tone = Tone::of(s.as_ref().and_then(|s| s.status.as_deref())).class();
-                let label = s.map(|s| s.label).unwrap_or_else(|| "Memuat…".into());
+                let tone = Tone::of(s.as_ref().and_then(|s| s.status.as_ref())).class();
+                let label = s.map(|s| s.label()).unwrap_or_else(|| "Memuat…".into());
                 view! { <span class=format!("stat-value wa-status {tone}")>{label}</span> }
             }}
             <span class="stat-note">"Koneksi, scan QR, dan pengaturan WAHA"</span>

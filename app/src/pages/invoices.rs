@@ -3,8 +3,8 @@
 
 use crate::{
     api::invoices::{
-        DeletePayment, InvoiceQuery, InvoiceRow, PreviewRun, RunInvoices, SetDiscount, SortKey,
-        VoidInvoice, get_invoice, list_invoices, load_invoice_periods,
+        EditAmount, PreviewRun, ReversePayment, RunInvoices, SetDiscount, UndoRun, VoidInvoice,
+        get_invoice, list_invoices, list_runs, load_invoice_periods,
     },
     components::{
         billing::{InvoiceBadge, Pager, PhoneBadge, flag, page_param, param, query_string},
@@ -14,9 +14,10 @@ use crate::{
         wa_send::{InvoiceMessages, ReceiptOffer, WaSendButton, use_invoice_messages},
     },
     domain::{
-        dates::{Period, format_date, format_date_short},
+        dates::{Period, format_date, format_date_short, format_local},
         money::{rupiah, thousands},
     },
+    dto::invoices::{InvoiceQuery, InvoiceRow, SortKey},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -267,15 +268,19 @@ pub fn InvoicesPage() -> impl IntoView {
                                                                     })}
                                                                 </span>
                                                             </td>
-                                                            <td data-label="Total" class="num money">
+                                                            <td data-label="Tagihan" class="num money">{rupiah(r.billed())}</td>
+                                                            <td data-label="Sisa" class="num money">
                                                                 <span class="cell">
-                                                                    {rupiah(r.total)}
-                                                                    {(r.arrears > 0).then(|| view! {
-                                                                        <br /><span class="muted small">{format!("termasuk tunggakan {}", rupiah(r.arrears))}</span>
+                                                                    {rupiah(r.outstanding)}
+                                                                    // What the customer owes now over every open month, when
+                                                                    // that is more than this invoice: never summed into the row.
+                                                                    {(r.open_months > 1 && r.owed_now != r.outstanding).then(|| view! {
+                                                                        <br /><span class="muted small" data-testid="owed-now">
+                                                                            {format!("total pelanggan {} ({} bulan)", rupiah(r.owed_now), r.open_months)}
+                                                                        </span>
                                                                     })}
                                                                 </span>
                                                             </td>
-                                                            <td data-label="Sisa" class="num money">{rupiah(r.outstanding)}</td>
                                                             <td data-label="Status"><InvoiceBadge status=r.status overdue=r.overdue /></td>
                                                             <td class="row-actions">
                                                                 {open.then(|| view! {
@@ -359,7 +364,7 @@ fn sort_link(v: &View, key: SortKey) -> impl IntoView {
 #[component]
 fn Filters(
     view_state: Memo<View>,
-    periods: Resource<Result<crate::api::invoices::InvoicePeriods, crate::error::AppError>>,
+    periods: Resource<Result<crate::dto::invoices::InvoicePeriods, crate::error::AppError>>,
 ) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
@@ -472,6 +477,8 @@ fn RunPanel(
             </div>
             {move || preview_value.get().and_then(Result::ok).map(|p| {
                 let confirm_period = p.period.clone();
+                let past = p.past;
+                let (confirmed, set_confirmed) = signal(false);
                 view! {
                     <div class="preview" id="run-preview">
                         <p class="preview-main">
@@ -479,6 +486,13 @@ fn RunPanel(
                             {format!(" akan dibuat untuk {}, total {}.", p.period_label, rupiah(p.total_amount))}
                         </p>
                         {p.first_number.clone().map(|n| view! { <p class="muted">"Nomor pertama: " <span class="code">{n}</span></p> })}
+                        <p class="muted small" data-testid="run-rule">{p.rule.clone()}</p>
+                        {(p.late_due > 0).then(|| view! {
+                            <p>{format!("{} pelanggan ditagih terlambat: jatuh temponya dihitung dari hari ini.", p.late_due)}</p>
+                        })}
+                        {(p.prorata > 0).then(|| view! {
+                            <p>{format!("{} pelanggan baru ditagih per hari untuk bulan pertamanya.", p.prorata)}</p>
+                        })}
                         {(p.existing > 0).then(|| view! {
                             <p>{format!("{} pelanggan aktif sudah punya tagihan periode ini (dilewati).", p.existing)}</p>
                         })}
@@ -492,10 +506,34 @@ fn RunPanel(
                                 </ul>
                             </div>
                         })}
+                        {(past && p.to_create > 0).then(|| {
+                            let more = p.to_create.saturating_sub(p.who.len() as u64);
+                            view! {
+                                <div class="alert alert-warn" id="run-past">
+                                    <p>{format!("{} sudah lewat. Tagihan ini akan dibuat untuk:", p.period_label)}</p>
+                                    <ul class="plain-list">
+                                        {p.who.iter().map(|c| view! { <li>{format!("{} · {}", c.code, c.name)}</li> }).collect_view()}
+                                        {(more > 0).then(|| view! { <li>{format!("dan {more} pelanggan lainnya")}</li> })}
+                                    </ul>
+                                    <label class="check">
+                                        <input type="checkbox" id="f-confirm-past"
+                                            on:change=move |ev| set_confirmed.set(event_target_checked(&ev)) />
+                                        {format!(" Ya, buat {} tagihan untuk periode yang sudah lewat", p.to_create)}
+                                    </label>
+                                    <p class="field-error" aria-live="polite">{move || field_error(run_value, "confirm_past").get()}</p>
+                                </div>
+                            }
+                        })}
                         {(p.to_create > 0).then(|| view! {
                             <div class="form-actions">
-                                <button type="button" class="btn btn-primary" disabled=move || run.pending().get()
-                                    on:click=move |_| { run.dispatch(RunInvoices { period: confirm_period.clone() }); }>
+                                <button type="button" class="btn btn-primary"
+                                    disabled=move || run.pending().get() || (past && !confirmed.get())
+                                    on:click=move |_| {
+                                        run.dispatch(RunInvoices {
+                                            period: confirm_period.clone(),
+                                            confirm_past: confirmed.get_untracked(),
+                                        });
+                                    }>
                                     {move || if run.pending().get() { "Membuat…".to_owned() } else { format!("Buat {} tagihan", p.to_create) }}
                                 </button>
                             </div>
@@ -519,9 +557,61 @@ fn RunPanel(
                     }}
                     {(r.skipped_existing > 0).then(|| format!(" {} dilewati karena sudah ada.", r.skipped_existing))}
                     {(r.skipped_no_price > 0).then(|| format!(" {} tanpa paket/harga.", r.skipped_no_price))}
+                    {(r.credit_applied > 0).then(|| format!(" Saldo pelanggan {} langsung dipakai.", rupiah(r.credit_applied)))}
                 </div>
             })}
+            <RecentRuns run=run />
         </div>
+    }
+}
+
+/// The latest runs, each with "Batalkan run" while it can still be undone.
+#[component]
+fn RecentRuns(run: ServerAction<RunInvoices>) -> impl IntoView {
+    let undo = ServerAction::<UndoRun>::new();
+    let runs = Resource::new(
+        move || (run.version().get(), undo.version().get()),
+        |_| list_runs(),
+    );
+    let undo_value = undo.value();
+    view! {
+        <Transition fallback=|| ()>
+            {move || runs.get().and_then(Result::ok).filter(|r| !r.is_empty()).map(|list| view! {
+                <div class="stack" id="recent-runs">
+                    <h3>"Run terakhir"</h3>
+                    <FormAlert error=form_error(undo_value) />
+                    {move || undo_value.get().and_then(Result::ok).map(|n| view! {
+                        <p class="alert alert-ok" role="status">{format!("Run dibatalkan: {n} tagihan dibatalkan dengan alasan \"run dibatalkan\".")}</p>
+                    })}
+                    <ul class="plain-list">
+                        {list.into_iter().map(|r| {
+                            let id = r.id;
+                            let label = format!("{} · {} tagihan · {}", r.period_label, r.created, rupiah(r.total_amount));
+                            let when = format!("{}{}", format_local(&r.at), r.by.map(|b| format!(" oleh {b}")).unwrap_or_default());
+                            view! {
+                                <li class="run-line" data-run=id>
+                                    <span>{label}<br /><span class="muted small">{when}</span></span>
+                                    {match r.undone_at {
+                                        Some(t) => view! { <span class="muted small">{format!("dibatalkan {}", format_local(&t))}</span> }.into_any(),
+                                        None => view! {
+                                            <button type="button" class="btn btn-ghost btn-sm" disabled=move || undo.pending().get()
+                                                on:click=move |_| {
+                                                    let ok = window()
+                                                        .confirm_with_message("Batalkan run ini? Semua tagihannya dibatalkan dengan alasan \"run dibatalkan\".")
+                                                        .unwrap_or(false);
+                                                    if ok {
+                                                        undo.dispatch(UndoRun { run_id: id });
+                                                    }
+                                                }>"Batalkan run"</button>
+                                        }.into_any(),
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
+        </Transition>
     }
 }
 
@@ -532,8 +622,11 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok()));
     let void = ServerAction::<VoidInvoice>::new();
     let discount = ServerAction::<SetDiscount>::new();
-    let delete_payment = ServerAction::<DeletePayment>::new();
+    let reverse = ServerAction::<ReversePayment>::new();
+    let edit = ServerAction::<EditAmount>::new();
     let (paid, set_paid) = signal(0u32);
+    // The payment whose cancellation is being confirmed.
+    let (reversing, set_reversing) = signal(None::<(i32, i64)>);
     let (paying, set_paying) = signal(false);
     let (notice, set_notice) = signal(None::<String>);
     let (receipt, set_receipt) = signal(None::<i32>);
@@ -543,7 +636,8 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                 id(),
                 void.version().get(),
                 discount.version().get(),
-                delete_payment.version().get(),
+                reverse.version().get(),
+                edit.version().get(),
                 paid.get(),
             )
         },
@@ -557,6 +651,14 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     let messages = use_invoice_messages(id, paid.into());
     let void_value = void.value();
     let discount_value = discount.value();
+    let reverse_value = reverse.value();
+    let edit_value = edit.value();
+    // A confirmed reversal closes the form.
+    Effect::new(move |_| {
+        if reverse_value.with(|v| matches!(v, Some(Ok(())))) {
+            set_reversing.set(None);
+        }
+    });
     view! {
         <Title text="Tagihan" />
         <section class="page">
@@ -572,7 +674,6 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                     {move || receipt.get().map(|payment_id| view! { <ReceiptOffer payment_id /> })}
                 </div>
             </Show>
-            <FormAlert error=form_error(delete_payment.value()) />
             <Suspense fallback=|| view! { <p class="muted">"Memuat…"</p> }>
                 {move || invoice.get().map(|r| match r {
                     Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
@@ -616,16 +717,27 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                                         <table class="amounts">
                                             <tbody>
                                                 <tr><th>"Biaya bulanan"</th><td class="num money">{rupiah(d.amount)}</td></tr>
-                                                <tr><th>"Tunggakan saat terbit"</th><td class="num money">{rupiah(d.arrears)}</td></tr>
                                                 <tr><th>"Diskon"</th><td class="num money">{rupiah(-d.discount)}</td></tr>
-                                                <tr class="amount-total"><th>"Total"</th><td class="num money">{rupiah(d.total)}</td></tr>
+                                                <tr><th>"Tagihan bulan ini"</th><td class="num money">{rupiah(d.billed)}</td></tr>
                                                 <tr><th>"Dibayar (tagihan ini)"</th><td class="num money">{rupiah(d.paid)}</td></tr>
                                                 <tr><th>"Sisa tagihan ini"</th><td class="num money">{rupiah(d.outstanding)}</td></tr>
-                                                {(d.current_arrears != d.arrears && void_ok).then(|| view! {
-                                                    <tr><th>"Tunggakan sekarang"</th><td class="num money">{rupiah(d.current_arrears)}</td></tr>
+                                                {void_ok.then(|| view! {
+                                                    <tr><th>"Tagihan lain yang belum lunas"</th><td class="num money">{rupiah(d.other_open)}</td></tr>
+                                                    {(d.credit > 0).then(|| view! {
+                                                        <tr><th>"Saldo pelanggan"</th><td class="num money">{rupiah(-d.credit)}</td></tr>
+                                                    })}
+                                                    <tr class="amount-total" data-testid="due-now">
+                                                        <th>"Yang harus dibayar sekarang"</th>
+                                                        <td class="num money">{rupiah(d.due_now)}</td>
+                                                    </tr>
                                                 })}
                                             </tbody>
                                         </table>
+                                        {(d.arrears > 0).then(|| view! {
+                                            <p class="muted small">
+                                                {format!("Catatan: saat terbit, tunggakan pelanggan {}. Angka itu hanya catatan; yang dihitung selalu sisa tagihan yang masih terbuka.", rupiah(d.arrears))}
+                                            </p>
+                                        })}
                                         {d.void_reason.clone().map(|r| view! {
                                             <p class="alert alert-warn">"Dibatalkan: " {r}</p>
                                         })}
@@ -650,17 +762,26 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                                                 <ul class="plain-list payments">
                                                     {d.payments.iter().map(|p| {
                                                         let pid = p.payment_id;
+                                                        let whole = p.payment_amount;
+                                                        let reversed = p.reversed_at.is_some();
                                                         view! {
-                                                            <li>
+                                                            <li class:reversed=reversed>
                                                                 <strong class="money">{rupiah(p.amount)}</strong>
                                                                 {format!(" · {} · {}", format_date(p.paid_on), p.method.label())}
                                                                 {p.reference.clone().map(|r| format!(" · {r}"))}
-                                                                {(p.payment_amount != p.amount).then(|| format!(" (dari pembayaran {})", rupiah(p.payment_amount)))}
-                                                                " "
-                                                                <button type="button" class="btn btn-ghost btn-sm btn-danger-text" on:click=move |_| {
-                                                                    set_notice.set(None);
-                                                                    delete_payment.dispatch(DeletePayment { payment_id: pid });
-                                                                }>"Batalkan pembayaran"</button>
+                                                                {(!reversed && p.payment_amount != p.amount).then(|| format!(" (dari pembayaran {})", rupiah(p.payment_amount)))}
+                                                                {p.reversed_at.map(|t| view! {
+                                                                    <br /><span class="badge badge-void">"Dibatalkan"</span>
+                                                                    <span class="muted small">{format!(" {} · {}", format_local(&t), p.reverse_reason.clone().unwrap_or_default())}</span>
+                                                                })}
+                                                                {(!reversed).then(|| view! {
+                                                                    " "
+                                                                    <button type="button" class="btn btn-ghost btn-sm btn-danger-text" on:click=move |_| {
+                                                                        set_notice.set(None);
+                                                                        reverse.value().set(None);
+                                                                        set_reversing.set(Some((pid, whole)));
+                                                                    }>"Batalkan pembayaran"</button>
+                                                                })}
                                                             </li>
                                                         }
                                                     }).collect_view()}
@@ -668,9 +789,43 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                                             }.into_any()
                                         }}
                                     </div>
+                                    {move || reversing.get().map(|(pid, whole)| view! {
+                                        <div class="card stack" id="reverse-confirm">
+                                            <h2>"Batalkan pembayaran?"</h2>
+                                            <p>{format!("Pembayaran {} dibatalkan: tetap tercatat sebagai dibatalkan, dan tagihan yang dibayarnya terbuka lagi.", rupiah(whole))}</p>
+                                            <ActionForm action=reverse attr:class="form" attr:novalidate=true>
+                                                <input type="hidden" name="payment_id" value=pid.to_string() />
+                                                <TextAreaField label="Alasan" name="reason" id="reverse-reason"
+                                                    error=field_error(reverse_value, "reason") />
+                                                <FormAlert error=form_error(reverse_value) />
+                                                <div class="form-actions">
+                                                    <button type="button" class="btn btn-ghost" on:click=move |_| set_reversing.set(None)>"Tidak"</button>
+                                                    <button type="submit" class="btn btn-danger">"Ya, batalkan pembayaran"</button>
+                                                </div>
+                                            </ActionForm>
+                                        </div>
+                                    })}
                                     <InvoiceMessages rows=messages />
+                                    <MoneyLog rows=d.money_log.clone() />
                                 </div>
                                 <div class="stack">
+                                    {d.amount_editable.then(|| view! {
+                                        <div class="card" id="edit-amount">
+                                            <h2>"Ubah jumlah"</h2>
+                                            <p class="muted">"Untuk tagihan yang salah hitung dan belum dibayar. Perubahan dicatat dengan alasannya."</p>
+                                            <ActionForm action=edit attr:class="form" attr:novalidate=true>
+                                                <input type="hidden" name="id" value=inv_id.to_string() />
+                                                <Field label="Biaya bulanan (Rp)" name="amount" id="edit-amount-value" value=thousands(d.amount)
+                                                    error=field_error(edit_value, "amount") />
+                                                <TextAreaField label="Alasan" name="reason" id="edit-amount-reason"
+                                                    error=field_error(edit_value, "reason") />
+                                                <FormAlert error=form_error(edit_value) />
+                                                <div class="form-actions">
+                                                    <button type="submit" class="btn btn-ghost">"Simpan jumlah"</button>
+                                                </div>
+                                            </ActionForm>
+                                        </div>
+                                    })}
                                     {void_ok.then(|| view! {
                                         <div class="card">
                                             <h2>"Diskon"</h2>
@@ -686,10 +841,10 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                                         </div>
                                         <div class="card">
                                             <h2>"Batalkan tagihan"</h2>
-                                            <p class="muted">"Hanya tagihan tanpa pembayaran. Tagihan yang dibatalkan tidak dihitung sebagai tunggakan dan tidak dibuat ulang untuk periode ini."</p>
+                                            <p class="muted">"Hanya tagihan tanpa pembayaran. Tagihan yang dibatalkan tidak dihitung sebagai tunggakan. Run berikutnya untuk periode ini membuat tagihan baru dengan nomor baru; yang dibatalkan tetap tercatat."</p>
                                             <ActionForm action=void attr:class="form" attr:novalidate=true>
                                                 <input type="hidden" name="id" value=inv_id.to_string() />
-                                                <TextAreaField label="Alasan" name="reason" error=field_error(void_value, "reason") />
+                                                <TextAreaField label="Alasan" name="reason" id="void-reason" error=field_error(void_value, "reason") />
                                                 <FormAlert error=form_error(void_value) />
                                                 <div class="form-actions">
                                                     <button type="submit" class="btn btn-danger">"Batalkan tagihan"</button>
@@ -719,5 +874,39 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The money log of an invoice or a customer: every change, newest first.
+#[component]
+pub fn MoneyLog(rows: Vec<crate::dto::invoices::MoneyLogView>) -> impl IntoView {
+    view! {
+        <div class="card" id="money-log">
+            <h2>"Riwayat perubahan uang"</h2>
+            {if rows.is_empty() {
+                view! { <p class="muted">"Belum ada perubahan."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list money-log">
+                        {rows.into_iter().map(|m| view! {
+                            <li>
+                                <strong>{m.kind.label()}</strong>
+                                {m.invoice_number.map(|n| view! { " · " <span class="code">{n}</span> })}
+                                {match (m.before, m.after) {
+                                    (Some(b), Some(a)) => format!(" · {} → {}", rupiah(b), rupiah(a)),
+                                    _ => String::new(),
+                                }}
+                                <br />
+                                <span class="muted small">
+                                    {format_local(&m.at)}
+                                    {m.who.map(|w| format!(" · {w}"))}
+                                    {m.reason.map(|r| format!(" · {r}"))}
+                                </span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </div>
     }
 }

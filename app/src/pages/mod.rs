@@ -1,13 +1,16 @@
 //! One module per page.
 
+pub mod audit;
 pub mod customers;
 pub mod dashboard;
 pub mod invoices;
 pub mod login;
 pub mod not_found;
 pub mod packages;
+pub mod schedule;
 pub mod sending;
 pub mod settings;
 pub mod setup;
 pub mod templates;
+pub mod users;
 pub mod whatsapp;

@@ -1,9 +1,10 @@
 //! Paket: the internet packages (name, speed, monthly price).
 
 use crate::{
-    api::packages::{DeletePackage, PackageView, SavePackage, SetPackageActive, list_packages},
+    api::packages::{DeletePackage, SavePackage, SetPackageActive, list_packages},
     components::form::{Field, FormAlert, field_error, form_error},
     domain::money::{rupiah, thousands},
+    dto::packages::PackageView,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;

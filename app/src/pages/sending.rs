@@ -2,8 +2,13 @@
 //! The work runs on the server; this page only watches it.
 
 use crate::{
-    api::sending::{ControlJob, ItemView, JobView, ResolveItem, get_job, job_items, list_jobs},
+    api::sending::{ControlJob, ResolveItem, get_job, job_items, list_jobs},
     components::{poll::use_tick, progress::JobProgressBar},
+    domain::{
+        dates::format_local,
+        sending::{ItemState, JobAction, JobState, tick_label},
+    },
+    dto::sending::{ItemView, JobView},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -65,14 +70,24 @@ pub fn SendingPage() -> impl IntoView {
     }
 }
 
-fn state_class(state: &str) -> &'static str {
+fn job_class(state: JobState) -> &'static str {
     match state {
-        "running" | "sending" => "badge badge-info",
-        "queued" | "pending" => "badge",
-        "paused" | "unknown" => "badge badge-warn",
-        "done" | "sent" => "badge badge-ok",
-        "failed" => "badge badge-danger",
-        _ => "badge badge-muted",
+        JobState::Running => "badge badge-info",
+        JobState::Queued => "badge",
+        JobState::Paused => "badge badge-warn",
+        JobState::Done => "badge badge-ok",
+        JobState::Cancelled => "badge badge-muted",
+    }
+}
+
+fn item_class(state: ItemState) -> &'static str {
+    match state {
+        ItemState::Sending => "badge badge-info",
+        ItemState::Pending => "badge",
+        ItemState::Unknown => "badge badge-warn",
+        ItemState::Sent => "badge badge-ok",
+        ItemState::Failed => "badge badge-danger",
+        ItemState::Cancelled | ItemState::Skipped => "badge badge-muted",
     }
 }
 
@@ -82,20 +97,20 @@ fn JobSummary(job: JobView) -> impl IntoView {
     view! {
         <div class="card job-card" data-job=job.id>
             <div class="job-head">
-                <strong>{format!("{} #{}", job.template_label, job.id)}</strong>
-                <span class=state_class(&job.state)>{job.state_label.clone()}</span>
+                <strong>{format!("{} #{}", job.template_label(), job.id)}</strong>
+                <span class=job_class(job.state)>{job.state.label()}</span>
             </div>
             <p class="muted job-meta">
-                {job.created_at.clone()} " · " {format!("{} penerima", c.total())} " · "
-                {job.pacing.clone()}
+                {format_local(&job.created_at)} " · " {format!("{} penerima", c.total())} " · "
+                {job.pacing.label()}
             </p>
             <JobProgressBar counts=c />
-            {job.eta.clone().map(|e| view! { <p class="muted">"Perkiraan selesai dalam " {e}</p> })}
-            {job.hold.clone().map(|h| view! { <p class="alert alert-warn">{h}</p> })}
+            {job.eta_label().map(|e| view! { <p class="muted">"Perkiraan selesai dalam " {e}</p> })}
+            {job.hold.clone().map(|h| view! { <p class="alert alert-warn">{h.describe()}</p> })}
             {job
                 .pause_detail
                 .clone()
-                .filter(|_| job.state == "paused")
+                .filter(|_| job.state == JobState::Paused)
                 .map(|d| {
                     let note = if job.auto_resume {
                         " Akan dilanjutkan otomatis setelah WhatsApp aktif kembali."
@@ -108,13 +123,15 @@ fn JobSummary(job: JobView) -> impl IntoView {
     }
 }
 
-const FILTERS: &[(&str, &str)] = &[
-    ("", "Semua"),
-    ("sent", "Terkirim"),
-    ("failed", "Gagal"),
-    ("unknown", "Tidak pasti"),
-    ("pending", "Menunggu"),
-    ("cancelled", "Dibatalkan"),
+/// The report's filter choices; `None` = every state.
+const FILTERS: [Option<ItemState>; 7] = [
+    None,
+    Some(ItemState::Sent),
+    Some(ItemState::Failed),
+    Some(ItemState::Unknown),
+    Some(ItemState::Pending),
+    Some(ItemState::Cancelled),
+    Some(ItemState::Skipped),
 ];
 
 #[component]
@@ -130,7 +147,7 @@ pub fn SendJobPage() -> impl IntoView {
     let tick = use_tick(2000);
     let control = ServerAction::<ControlJob>::new();
     let resolve = ServerAction::<ResolveItem>::new();
-    let (filter, set_filter) = signal(String::new());
+    let (filter, set_filter) = signal(None::<ItemState>);
     let (page, set_page) = signal(1u64);
     let (confirm_cancel, set_confirm_cancel) = signal(false);
 
@@ -156,17 +173,20 @@ pub fn SendJobPage() -> impl IntoView {
                 resolve.version().get(),
             )
         },
-        |(id, f, p, _, _, _)| job_items(id, Some(f), p),
+        |(id, f, p, _, _, _)| job_items(id, f, p),
     );
-    let act = move |action: &'static str| {
-        control.dispatch(ControlJob {
-            id: id(),
-            action: action.to_owned(),
-        });
+    let last_action = RwSignal::new(None::<JobAction>);
+    let act = move |action: JobAction| {
+        last_action.set(Some(action));
+        control.dispatch(ControlJob { id: id(), action });
     };
     let message = move || {
+        let action = last_action.get();
         control.value().get().map(|r| match r {
-            Ok(m) => view! { <div class="alert alert-ok" role="status">{m}</div> }.into_any(),
+            Ok(n) => {
+                let m = action.map(|a| a.done_message(n)).unwrap_or_default();
+                view! { <div class="alert alert-ok" role="status">{m}</div> }.into_any()
+            }
             Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }
                 .into_any(),
         })
@@ -188,26 +208,20 @@ pub fn SendJobPage() -> impl IntoView {
                         .map(|r| match r {
                             Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
                             Ok(j) => {
-                                let state = j.state.clone();
+                                let state = j.state;
                                 let failed = j.counts.failed;
                                 let active = j.is_active();
                                 let csv = format!("/pengiriman/{}/laporan.csv", j.id);
                                 view! {
                                     <JobSummary job=j />
                                     <div class="toolbar">
-                                        <Show when={
-                                            let s = state.clone();
-                                            move || s == "queued" || s == "running"
-                                        }>
-                                            <button class="btn" on:click=move |_| act("pause")>
+                                        <Show when=move || matches!(state, JobState::Queued | JobState::Running)>
+                                            <button class="btn" on:click=move |_| act(JobAction::Pause)>
                                                 "Jeda"
                                             </button>
                                         </Show>
-                                        <Show when={
-                                            let s = state.clone();
-                                            move || s == "paused"
-                                        }>
-                                            <button class="btn btn-primary" on:click=move |_| act("resume")>
+                                        <Show when=move || state == JobState::Paused>
+                                            <button class="btn btn-primary" on:click=move |_| act(JobAction::Resume)>
                                                 "Lanjutkan"
                                             </button>
                                         </Show>
@@ -228,7 +242,7 @@ pub fn SendJobPage() -> impl IntoView {
                                                         class="btn btn-danger"
                                                         on:click=move |_| {
                                                             set_confirm_cancel.set(false);
-                                                            act("cancel");
+                                                            act(JobAction::Cancel);
                                                         }
                                                     >
                                                         "Ya, batalkan"
@@ -240,7 +254,7 @@ pub fn SendJobPage() -> impl IntoView {
                                             </Show>
                                         </Show>
                                         <Show when=move || { failed > 0 }>
-                                            <button class="btn" on:click=move |_| act("resend_failed")>
+                                            <button class="btn" on:click=move |_| act(JobAction::ResendFailed)>
                                                 "Kirim ulang yang gagal"
                                             </button>
                                         </Show>
@@ -263,13 +277,16 @@ pub fn SendJobPage() -> impl IntoView {
                         <select
                             aria-label="Saring status"
                             on:change=move |ev| {
-                                set_filter.set(event_target_value(&ev));
+                                set_filter.set(ItemState::parse(&event_target_value(&ev)));
                                 set_page.set(1);
                             }
                         >
                             {FILTERS
                                 .iter()
-                                .map(|(v, l)| view! { <option value=*v>{*l}</option> })
+                                .map(|f| {
+                                    let (value, label) = f.map_or(("", "Semua"), |s| (s.as_str(), s.label()));
+                                    view! { <option value=value>{label}</option> }
+                                })
                                 .collect_view()}
                         </select>
                     </label>
@@ -337,23 +354,26 @@ pub fn SendJobPage() -> impl IntoView {
 #[component]
 fn ItemRow(item: ItemView, resolve: ServerAction<ResolveItem>) -> impl IntoView {
     let id = item.id;
-    let unknown = item.state == "unknown";
+    let unknown = item.state == ItemState::Unknown;
     view! {
-        <tr data-item=id data-state=item.state.clone()>
+        <tr data-item=id data-state=item.state.as_str()>
             <td data-label="Pelanggan">
                 {item.customer.clone().unwrap_or_else(|| "—".into())}
                 {item.customer_code.clone().map(|c| view! { <span class="muted">" " {c}</span> })}
             </td>
             <td data-label="Nomor">{item.wa_number.clone()}</td>
             <td data-label="Status">
-                <span class=state_class(&item.state)>{item.state_label.clone()}</span>
+                <span class=item_class(item.state)>{item.state.label()}</span>
             </td>
-            <td data-label="Alasan">{item.reason.clone().unwrap_or_default()}</td>
+            <td data-label="Alasan">
+                {item.reason.clone().unwrap_or_default()}
+                {item.note.clone().map(|n| view! { <span class="small note" data-testid="item-note">{n}</span> })}
+            </td>
             <td data-label="ID pesan" class="mono">
                 {item.wa_message_id.clone().unwrap_or_default()}
             </td>
-            <td data-label="Tanda terima">{item.tick.clone().unwrap_or_default()}</td>
-            <td data-label="Waktu">{item.sent_at.clone().unwrap_or_default()}</td>
+            <td data-label="Tanda terima">{tick_label(item.ack).unwrap_or_default()}</td>
+            <td data-label="Waktu">{item.sent_at.as_ref().map(format_local).unwrap_or_default()}</td>
             <td>
                 <Show when=move || unknown>
                     <span class="row-actions">

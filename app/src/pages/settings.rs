@@ -2,9 +2,18 @@
 //! policy (quiet hours, daily cap).
 
 use crate::{
-    api::settings::{PolicyForm, SaveCompany, SavePolicy, get_company, get_policy},
+    api::{
+        invoices::{SaveBillingRules, get_billing_rules},
+        settings::{
+            SaveCompany, SavePolicy, SaveRetention, get_company, get_policy, get_retention,
+        },
+    },
     components::form::{FormAlert, field_error, form_error},
-    domain::company::{Account, CompanySettings},
+    domain::{
+        billing::BillingRules,
+        company::{Account, CompanySettings},
+    },
+    dto::settings::PolicyForm,
     error::AppError,
 };
 use leptos::prelude::*;
@@ -14,6 +23,8 @@ use leptos_meta::Title;
 pub fn SettingsPage() -> impl IntoView {
     let company = Resource::new(|| (), |_| get_company());
     let policy = Resource::new(|| (), |_| get_policy());
+    let rules = Resource::new(|| (), |_| get_billing_rules());
+    let retention = Resource::new(|| (), |_| get_retention());
     view! {
         <Title text="Pengaturan" />
         <section class="page">
@@ -35,6 +46,24 @@ pub fn SettingsPage() -> impl IntoView {
                     policy.get()
                         .map(|r| match r {
                             Ok(p) => view! { <PolicySection initial=p /> }.into_any(),
+                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                        })
+                }}
+            </Suspense>
+            <Suspense fallback=|| ()>
+                {move || {
+                    rules.get()
+                        .map(|r| match r {
+                            Ok(r) => view! { <RulesSection initial=r /> }.into_any(),
+                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                        })
+                }}
+            </Suspense>
+            <Suspense fallback=|| ()>
+                {move || {
+                    retention.get()
+                        .map(|r| match r {
+                            Ok(d) => view! { <RetentionSection initial=d /> }.into_any(),
                             Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
                         })
                 }}
@@ -257,6 +286,55 @@ fn AccountInput(
     }
 }
 
+/// Due dates for customers billed late, and the first month's charge.
+#[component]
+fn RulesSection(initial: BillingRules) -> impl IntoView {
+    let save = ServerAction::<SaveBillingRules>::new();
+    let value = save.value();
+    let grace = RwSignal::new(initial.grace_days.to_string());
+    let prorata = RwSignal::new(initial.prorata_first_month);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SaveBillingRules {
+            grace_days: grace.get_untracked(),
+            prorata: prorata.get_untracked(),
+        });
+    };
+    view! {
+        <form class="card form settings-form" id="billing-rules" on:submit=submit novalidate>
+            <h2>"Aturan tagihan"</h2>
+            <p class="muted">
+                "Jatuh tempo adalah tanggal tagih pelanggan. Pelanggan yang ditagih setelah tanggal itu lewat mendapat masa tenggang, jadi jatuh temponya tidak pernah sebelum tanggal terbit."
+            </p>
+            <FormAlert error=form_error(value) />
+            <TextField
+                label="Masa tenggang (hari)"
+                name="grace_days"
+                value=grace
+                hint="Untuk pelanggan yang ditagih terlambat. Bawaan 7 hari."
+                error=field_error(value, "grace_days")
+            />
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name="prorata"
+                    prop:checked=move || prorata.get()
+                    on:change=move |ev| prorata.set(event_target_checked(&ev))
+                />
+                " Bulan pertama pelanggan baru dihitung per hari sejak tanggal mulai"
+            </label>
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
+                    "Simpan aturan"
+                </button>
+                <Show when=move || matches!(value.get(), Some(Ok(_)))>
+                    <span class="saved" role="status">"Tersimpan."</span>
+                </Show>
+            </div>
+        </form>
+    }
+}
+
 #[component]
 fn PolicySection(initial: PolicyForm) -> impl IntoView {
     let save = ServerAction::<SavePolicy>::new();
@@ -307,6 +385,45 @@ fn PolicySection(initial: PolicyForm) -> impl IntoView {
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
                     "Simpan kebijakan"
+                </button>
+                <Show when=move || matches!(value.get(), Some(Ok(_)))>
+                    <span class="saved" role="status">"Tersimpan."</span>
+                </Show>
+            </div>
+        </form>
+    }
+}
+
+/// How long message texts are kept (the report keeps state, time and message id).
+#[component]
+fn RetentionSection(initial: u32) -> impl IntoView {
+    let save = ServerAction::<SaveRetention>::new();
+    let value = save.value();
+    let days = RwSignal::new(initial.to_string());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SaveRetention {
+            days: days.get_untracked(),
+        });
+    };
+    view! {
+        <form class="card form settings-form" on:submit=submit novalidate>
+            <h2>"Masa simpan pesan"</h2>
+            <p class="muted">
+                "Isi pesan WhatsApp yang sudah terkirim dihapus setelah sekian hari. "
+                "Laporan pengiriman tetap menyimpan status, waktu dan ID pesan."
+            </p>
+            <FormAlert error=form_error(value) />
+            <TextField
+                label="Simpan isi pesan selama (hari)"
+                name="days"
+                value=days
+                hint="Bawaan 90 hari."
+                error=field_error(value, "days")
+            />
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
+                    "Simpan masa simpan"
                 </button>
                 <Show when=move || matches!(value.get(), Some(Ok(_)))>
                     <span class="saved" role="status">"Tersimpan."</span>

@@ -50,6 +50,13 @@ pub fn SetupPage() -> impl IntoView {
                         autocomplete="new-password"
                         error=field_error(value, "password_confirm")
                     />
+                    <Field
+                        label="Kode penyiapan"
+                        name="setup_code"
+                        autocomplete="off"
+                        hint="Tertulis di log server Tagih saat pertama kali dijalankan, pada baris Kode penyiapan. Tidak diminta bila TAGIH_PUBLIC_URL diatur."
+                        error=field_error(value, "setup_code")
+                    />
                     <button
                         type="submit"
                         class="btn btn-primary btn-block"

@@ -1,9 +1,10 @@
 //! Template: edit each message text with a live preview, the variables listed beside it.
 
 use crate::{
-    api::templates::{ResetTemplate, SaveTemplate, TemplateView, get_template, preview_template},
+    api::templates::{ResetTemplate, SaveTemplate, get_template, preview_template},
     components::{form::form_error, wa_preview::WaPreview},
     domain::messages::TemplateKind,
+    dto::templates::TemplateView,
     error::AppError,
 };
 use leptos::{html, prelude::*};

@@ -4,15 +4,16 @@
 
 use crate::{
     api::whatsapp::{
-        SessionView, SettingsView, WaPairingCode, WaRegisterWebhook, WaSaveSettings,
-        WaSessionAction, WaTestConnection, WaTestMessage, wa_qr, wa_settings, wa_status,
+        WaPairingCode, WaRegisterWebhook, WaSaveSettings, WaSessionAction, WaTestConnection,
+        WaTestMessage, wa_qr, wa_settings, wa_status,
     },
     components::{
         form::{Field, FormAlert, field_error, form_error},
         layout::WaNavRefresh,
         poll::use_tick,
     },
-    domain::whatsapp::Tone,
+    domain::whatsapp::{SessionAction, SessionStatus, Tone},
+    dto::whatsapp::{SessionView, SettingsView},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,7 +35,7 @@ pub fn WhatsAppPage() -> impl IntoView {
     let raw = Memo::new(move |_| current.get().and_then(|s| s.status));
     // The navigation dot follows a status change seen here.
     if let Some(WaNavRefresh(bump)) = use_context::<WaNavRefresh>() {
-        Effect::new(move |prev: Option<Option<String>>| {
+        Effect::new(move |prev: Option<Option<SessionStatus>>| {
             let now = raw.get();
             if prev.is_some_and(|p| p != now) {
                 bump.update(|n| *n = n.wrapping_add(1));
@@ -54,7 +55,7 @@ pub fn WhatsAppPage() -> impl IntoView {
             </header>
             <div class="wa-grid">
                 <StatusCard status=status current=current raw=raw action=action />
-                <Show when=move || raw.get().as_deref() == Some("SCAN_QR_CODE")>
+                <Show when=move || raw.get() == Some(SessionStatus::ScanQrCode)>
                     <PairingCard />
                 </Show>
                 <SettingsCard />
@@ -71,20 +72,20 @@ pub fn WhatsAppPage() -> impl IntoView {
 fn StatusCard(
     status: LocalResource<Result<SessionView, crate::error::AppError>>,
     current: Memo<Option<SessionView>>,
-    raw: Memo<Option<String>>,
+    raw: Memo<Option<SessionStatus>>,
     action: ServerAction<WaSessionAction>,
 ) -> impl IntoView {
     let label = move || match status.get() {
         None => "Memeriksa…".to_owned(),
         Some(Err(e)) => e.to_string(),
-        Some(Ok(s)) => s.label,
+        Some(Ok(s)) => s.label(),
     };
     let error = move || current.get().and_then(|s| s.error);
     let tone = move || {
         if error().is_some() || matches!(status.get(), Some(Err(_))) {
             Tone::Bad.class()
         } else {
-            Tone::of(raw.get().as_deref()).class()
+            Tone::of(raw.get().as_ref()).class()
         }
     };
     let configured = move || current.get().is_some_and(|s| s.configured);
@@ -93,7 +94,7 @@ fn StatusCard(
         <section class="card wa-status-card" aria-labelledby="wa-status-h">
             <h2 id="wa-status-h">"Status koneksi"</h2>
             <p class="wa-status-line">
-                <span class=move || format!("wa-status {}", tone()) data-status=move || raw.get().unwrap_or_default()>
+                <span class=move || format!("wa-status {}", tone()) data-status=move || raw.get().map(String::from).unwrap_or_default()>
                     <span class="wa-dot" aria-hidden="true"></span>
                     <span data-testid="wa-status-label">{label}</span>
                 </span>
@@ -118,13 +119,13 @@ fn StatusCard(
                         }
                     })
             }}
-            {move || match raw.get().as_deref() {
-                Some("SCAN_QR_CODE") => view! { <QrBox /> }.into_any(),
-                Some("STARTING") => {
+            {move || match raw.get() {
+                Some(SessionStatus::ScanQrCode) => view! { <QrBox /> }.into_any(),
+                Some(SessionStatus::Starting) => {
                     view! { <p class="muted">"Sesi sedang dimulai atau menyambung ulang. Tunggu sebentar…"</p> }
                         .into_any()
                 }
-                Some("FAILED") => {
+                Some(SessionStatus::Failed) => {
                     view! {
                         <div class="alert alert-error" role="alert">
                             "Sesi gagal. Biasanya karena kode QR tidak dipindai tepat waktu atau ponsel memutus tautan. Tekan "
@@ -152,40 +153,42 @@ fn StatusCard(
 /// Start / Stop / Restart / Logout, each asking first.
 #[component]
 fn SessionControls(
-    raw: Memo<Option<String>>,
+    raw: Memo<Option<SessionStatus>>,
     action: ServerAction<WaSessionAction>,
 ) -> impl IntoView {
-    let asking = RwSignal::new(None::<&'static str>);
-    let is = move |s: &str| raw.get().as_deref() == Some(s);
-    let stopped = move || matches!(raw.get().as_deref(), Some("STOPPED") | None);
-    let buttons: [(&'static str, &'static str, &'static str); 4] = [
-        ("start", "Mulai", "btn btn-wa"),
-        ("restart", "Mulai ulang", "btn btn-primary"),
-        ("stop", "Hentikan", "btn btn-ghost"),
-        ("logout", "Keluarkan akun", "btn btn-ghost"),
+    let asking = RwSignal::new(None::<SessionAction>);
+    let working = move || raw.get().is_some_and(|s| s.is_working());
+    let stopped = move || matches!(raw.get(), Some(SessionStatus::Stopped) | None);
+    let buttons: [(SessionAction, &'static str, &'static str); 4] = [
+        (SessionAction::Start, "Mulai", "btn btn-wa"),
+        (SessionAction::Restart, "Mulai ulang", "btn btn-primary"),
+        (SessionAction::Stop, "Hentikan", "btn btn-ghost"),
+        (SessionAction::Logout, "Keluarkan akun", "btn btn-ghost"),
     ];
-    let visible = move |a: &str| match a {
-        "start" => stopped(),
-        "restart" => !stopped(),
-        "stop" => !stopped(),
-        "logout" => is("WORKING"),
-        _ => false,
+    let visible = move |a: SessionAction| match a {
+        SessionAction::Start => stopped(),
+        SessionAction::Restart | SessionAction::Stop => !stopped(),
+        SessionAction::Logout => working(),
     };
-    let question = |a: &str| match a {
-        "start" => "Mulai sesi sekarang? Siapkan ponsel Anda: kode QR pertama berlaku 60 detik.",
-        "restart" => "Mulai ulang sesi? Pengiriman berhenti sebentar selama sesi dimulai.",
-        "stop" => {
+    let question = |a: SessionAction| match a {
+        SessionAction::Start => {
+            "Mulai sesi sekarang? Siapkan ponsel Anda: kode QR pertama berlaku 60 detik."
+        }
+        SessionAction::Restart => {
+            "Mulai ulang sesi? Pengiriman berhenti sebentar selama sesi dimulai."
+        }
+        SessionAction::Stop => {
             "Hentikan sesi? Pesan tidak terkirim sampai sesi dimulai lagi. Akun tetap tertaut."
         }
-        _ => {
+        SessionAction::Logout => {
             "Keluarkan akun WhatsApp dari Tagih? Tautan di ponsel dihapus dan Anda harus memindai kode QR lagi."
         }
     };
-    let yes = |a: &str| match a {
-        "start" => "Ya, mulai",
-        "restart" => "Ya, mulai ulang",
-        "stop" => "Ya, hentikan",
-        _ => "Ya, keluarkan",
+    let yes = |a: SessionAction| match a {
+        SessionAction::Start => "Ya, mulai",
+        SessionAction::Restart => "Ya, mulai ulang",
+        SessionAction::Stop => "Ya, hentikan",
+        SessionAction::Logout => "Ya, keluarkan",
     };
     view! {
         <div class="toolbar wa-controls">
@@ -196,10 +199,10 @@ fn SessionControls(
                             <span>{question(a)}</span>
                             <button
                                 type="button"
-                                class=if a == "stop" || a == "logout" { "btn btn-danger" } else { "btn btn-primary" }
+                                class=if matches!(a, SessionAction::Stop | SessionAction::Logout) { "btn btn-danger" } else { "btn btn-primary" }
                                 on:click=move |_| {
                                     asking.set(None);
-                                    action.dispatch(WaSessionAction { action: a.to_owned() });
+                                    action.dispatch(WaSessionAction { action: a });
                                 }
                             >
                                 {yes(a)}
@@ -214,7 +217,7 @@ fn SessionControls(
                 None => {
                     buttons
                         .into_iter()
-                        .filter(|(a, _, _)| visible(a))
+                        .filter(|(a, _, _)| visible(*a))
                         .map(|(a, text, class)| {
                             view! {
                                 <button
@@ -282,7 +285,7 @@ fn QrBox() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    None => view! { <div class="wa-qr-frame wa-qr-wait">{format!("Status: {}", q.label)}</div> }.into_any(),
+                    None => view! { <div class="wa-qr-frame wa-qr-wait">{format!("Status: {}", q.status.label())}</div> }.into_any(),
                 },
             }}
             <div class="wa-qr-steps">
@@ -402,10 +405,11 @@ fn SettingsCard() -> impl IntoView {
             {move || {
                 test.value().get().map(|r| match r {
                     Ok(t) => {
+                        let session = t.session_label();
                         view! {
                             <div class="alert alert-ok" role="status" data-testid="wa-test-result">
                                 "Terhubung ke WAHA " {t.version} " · mesin " {t.engine} " · " {t.tier}
-                                " · sesi: " {t.session_label}
+                                " · sesi: " {session}
                             </div>
                         }
                             .into_any()
@@ -433,9 +437,9 @@ fn SettingsForm(
 ) -> impl IntoView {
     let value = save.value();
     let key_hint = if s.key_from_env {
-        "API key diambil dari WAHA_API_KEY di server. Isi untuk menggantinya."
+        "API key diambil dari WAHA_API_KEY di server. Isi untuk menggantinya. Jika alamat WAHA diganti, API key harus diketik ulang."
     } else if s.key_set {
-        "API key tersimpan (tidak ditampilkan). Kosongkan agar tidak berubah."
+        "API key tersimpan (tidak ditampilkan). Kosongkan agar tidak berubah. Jika alamat WAHA diganti, API key lama dihapus dan harus diketik ulang."
     } else {
         "Belum ada API key. Isi dengan WAHA_API_KEY server WAHA Anda."
     };

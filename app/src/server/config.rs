@@ -45,8 +45,9 @@ pub struct Config {
     pub waha_webhook_secret: Option<Secret>,
     /// `TAGIH_TIMEZONE`: IANA zone used for dates shown and due dates. Default `Asia/Jakarta`.
     pub timezone: chrono_tz::Tz,
-    /// `LEPTOS_SITE_ROOT`: where the built site (`pkg/`) lives. Default `target/site`.
-    pub site_root: String,
+    /// `LEPTOS_SITE_ROOT`: serve the web assets from this folder (`pkg/`) instead of the copies
+    /// inside the binary; for development. Default: unset, the embedded assets.
+    pub site_root: Option<String>,
     /// `TAGIH_LOGIN_BURST`: failed logins allowed in a burst per IP and per account. Default 10.
     pub login_burst: u32,
     /// `TAGIH_LOGIN_REFILL_SECS`: seconds for one more attempt to become available. Default 60.
@@ -55,6 +56,31 @@ pub struct Config {
     /// renewing it; a crashed instance's work is taken over after about this long. Default
     /// 30000. Tests and demos use small values.
     pub send_lease: Duration,
+    /// Automatic backups (`TAGIH_BACKUP_DIR`, `TAGIH_BACKUP_KEEP`, `TAGIH_BACKUP_HOUR`).
+    pub backup: BackupConfig,
+    /// `TAGIH_SCHEDULER`: `off` keeps this instance from running the schedule (the monthly
+    /// run, reminders); `on` (default) lets it take the scheduler's lease.
+    pub scheduler: bool,
+    /// `TAGIH_TRUSTED_PROXIES`: comma-separated CIDRs (e.g. `127.0.0.1/32,10.0.0.0/8`) of the
+    /// reverse proxies in front of Tagih. Only a peer inside one of them is believed about
+    /// `X-Forwarded-For` (the client address) and `X-Forwarded-Proto`. Default: none.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A session ends after this long without a request. 12 hours; tests shorten it.
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in whatever the activity. 7 days; tests shorten it.
+    pub session_max: Duration,
+}
+
+/// Where and when `tagih serve` takes its daily backup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupConfig {
+    /// `TAGIH_BACKUP_DIR`: the folder backups are written to. Default: `backups` next to the
+    /// SQLite file (`data/backups`), or `data/backups` with PostgreSQL.
+    pub dir: std::path::PathBuf,
+    /// `TAGIH_BACKUP_KEEP`: how many automatic backups to keep; 0 turns them off. Default 14.
+    pub keep: u32,
+    /// `TAGIH_BACKUP_HOUR`: the local hour (0-23) of the daily backup. Default 2.
+    pub hour: u32,
 }
 
 /// A configuration problem, worded for the person starting Tagih.
@@ -160,6 +186,29 @@ impl Config {
             600_000,
         )?;
 
+        let backup = BackupConfig {
+            dir: match var("TAGIH_BACKUP_DIR") {
+                Some(d) => d.into(),
+                None => super::db::sqlite_file(&database_url)
+                    .and_then(|f| f.parent().map(|p| p.join("backups")))
+                    .filter(|p| p != std::path::Path::new("backups"))
+                    .unwrap_or_else(|| "data/backups".into()),
+            },
+            keep: parse_num("TAGIH_BACKUP_KEEP", var("TAGIH_BACKUP_KEEP"), 14, 0, 3650)?,
+            hour: parse_num("TAGIH_BACKUP_HOUR", var("TAGIH_BACKUP_HOUR"), 2, 0, 23)?,
+        };
+
+        let scheduler = match var("TAGIH_SCHEDULER").map(|v| v.to_ascii_lowercase()) {
+            None => true,
+            Some(v) if matches!(v.as_str(), "on" | "1" | "true") => true,
+            Some(v) if matches!(v.as_str(), "off" | "0" | "false") => false,
+            Some(_) => return Err(bad("TAGIH_SCHEDULER", "must be on or off")),
+        };
+        let trusted_proxies = match var("TAGIH_TRUSTED_PROXIES") {
+            Some(v) => parse_cidrs(&v)?,
+            None => Vec::new(),
+        };
+
         Ok(Config {
             database_url,
             bind,
@@ -169,11 +218,22 @@ impl Config {
             waha_session,
             waha_webhook_secret: var("WAHA_WEBHOOK_SECRET").map(Secret::new),
             timezone,
-            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
+            site_root: var("LEPTOS_SITE_ROOT"),
             login_burst,
             login_refill: Duration::from_secs(refill.into()),
             send_lease: Duration::from_millis(send_lease.into()),
+            backup,
+            scheduler,
+            trusted_proxies,
+            session_idle: SESSION_IDLE,
+            session_max: SESSION_MAX,
         })
+    }
+
+    /// Is this peer one of the configured reverse proxies?
+    pub fn is_trusted_proxy(&self, ip: std::net::IpAddr) -> bool {
+        let ip = canonical_ip(ip);
+        self.trusted_proxies.iter().any(|n| n.contains(&ip))
     }
 
     /// True when admins reach Tagih over HTTPS, so cookies must be `Secure`.
@@ -191,6 +251,37 @@ impl Config {
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }
+}
+
+/// Sessions end after 12 hours without activity.
+pub const SESSION_IDLE: Duration = Duration::from_secs(12 * 60 * 60);
+/// ... and 7 days after sign-in at the latest.
+pub const SESSION_MAX: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// An IPv4 peer seen through an IPv6 socket (`::ffff:a.b.c.d`) compares as the IPv4 address.
+pub fn canonical_ip(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map(std::net::IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    }
+}
+
+fn parse_cidrs(v: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            // A bare address means just that host.
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    bad(
+                        "TAGIH_TRUSTED_PROXIES",
+                        format!("'{p}' is not an address or CIDR such as 10.0.0.0/8"),
+                    )
+                })
+        })
+        .collect()
 }
 
 fn parse_http_url(var: &'static str, v: &str) -> Result<Url, ConfigError> {
@@ -244,6 +335,14 @@ mod tests {
         assert!(c.waha_url.is_none() && c.waha_api_key.is_none());
         assert!(!c.https());
         assert_eq!(c.login_burst, 10);
+        assert_eq!(c.site_root, None, "the embedded assets unless overridden");
+        assert_eq!(c.backup.dir, std::path::PathBuf::from("data/backups"));
+        let c = cfg(&[("DATABASE_URL", "sqlite:///var/lib/tagih/tagih.db?mode=rwc")]).unwrap();
+        assert_eq!(
+            c.backup.dir,
+            std::path::PathBuf::from("/var/lib/tagih/backups")
+        );
+        assert_eq!((c.backup.keep, c.backup.hour), (14, 2));
     }
 
     #[test]
@@ -279,6 +378,14 @@ mod tests {
             cfg(&[("TAGIH_LOGIN_BURST", "0")]).unwrap_err().var,
             "TAGIH_LOGIN_BURST"
         );
+        assert_eq!(
+            cfg(&[("TAGIH_BACKUP_HOUR", "24")]).unwrap_err().var,
+            "TAGIH_BACKUP_HOUR"
+        );
+        assert_eq!(
+            cfg(&[("TAGIH_BACKUP_KEEP", "-1")]).unwrap_err().var,
+            "TAGIH_BACKUP_KEEP"
+        );
     }
 
     #[test]
@@ -287,6 +394,27 @@ mod tests {
         let debug = format!("{c:?}");
         assert!(!debug.contains("very-secret-key-123"), "{debug}");
         assert_eq!(c.waha_api_key.unwrap().expose(), "very-secret-key-123");
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidrs_or_addresses() {
+        let c = cfg(&[("TAGIH_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8 ,::1")]).unwrap();
+        assert!(c.is_trusted_proxy("127.0.0.1".parse().unwrap()));
+        assert!(c.is_trusted_proxy("10.2.3.4".parse().unwrap()));
+        assert!(c.is_trusted_proxy("::ffff:10.2.3.4".parse().unwrap()));
+        assert!(c.is_trusted_proxy("::1".parse().unwrap()));
+        assert!(!c.is_trusted_proxy("127.0.0.2".parse().unwrap()));
+        assert!(
+            !cfg(&[])
+                .unwrap()
+                .is_trusted_proxy("127.0.0.1".parse().unwrap())
+        );
+        assert_eq!(
+            cfg(&[("TAGIH_TRUSTED_PROXIES", "10.0.0.0/33")])
+                .unwrap_err()
+                .var,
+            "TAGIH_TRUSTED_PROXIES"
+        );
     }
 
     #[test]

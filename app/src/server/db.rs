@@ -23,6 +23,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 DbErr::Custom(format!("cannot create the folder {}: {e}", dir.display()))
             })?;
         }
+        if let Some(file) = sqlite_file(url) {
+            // Created here only when the URL asks SQLite to create it (`mode=rwc`).
+            owner_only(&file, url.contains("mode=rwc"))?;
+        }
         opts.max_connections(if url.contains(":memory:") { 1 } else { 6 })
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -40,8 +44,47 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opts).await
 }
 
+/// The database holds password hashes and customers' data: its file is created readable by
+/// Tagih's user only (0600), and an existing file open to others is tightened. SQLite gives the
+/// `-wal` and `-shm` files the database file's mode.
+pub fn owner_only(file: &std::path::Path, create: bool) -> Result<(), DbErr> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let fail = |e: std::io::Error| DbErr::Custom(format!("{}: {e}", file.display()));
+        match std::fs::metadata(file) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !create => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(file)
+                    .map(|_| ())
+                    .or_else(|e| {
+                        if e.kind() == std::io::ErrorKind::AlreadyExists {
+                            Ok(())
+                        } else {
+                            Err(fail(e))
+                        }
+                    })?;
+            }
+            Err(e) => return Err(fail(e)),
+            Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+                std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+                    .map_err(fail)?;
+                tracing::warn!(file = %file.display(), "database file was readable by others; now 0600");
+            }
+            Ok(_) => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (file, create);
+    Ok(())
+}
+
 /// The file behind an SQLite URL, if it names one.
-fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

@@ -2,15 +2,17 @@
 //! running-jobs indicator, and the report as CSV.
 
 use crate::{
-    api::sending::{
-        ActiveSummary, ItemPage, ItemView, JobCounts, JobView, item_state_label, job_state_label,
-        tick_label,
+    domain::{
+        messages::TemplateKind,
+        sending::{Hold, ItemState, JobKind, JobState, Pacing, eta, tick_label},
     },
-    domain::sending::{Hold, Pacing, eta, format_duration},
+    dto::sending::{ActiveSummary, HoldView, ItemPage, ItemView, JobView},
     error::AppError,
     server::{
+        billing::clock::local,
         engine::outbox,
         entity::{send_items as item, send_jobs as job},
+        export::CsvOut,
     },
 };
 use chrono::{DateTime, Utc};
@@ -24,85 +26,13 @@ use std::collections::HashMap;
 
 pub const PER_PAGE: u64 = 50;
 
-pub fn template_label(kind: &str) -> &'static str {
-    match kind {
-        "invoice" => "Tagihan",
-        "reminder" => "Pengingat jatuh tempo",
-        "overdue" => "Peringatan terlambat",
-        "receipt" => "Bukti pembayaran",
-        "test" => "Pesan uji",
-        _ => "Pesan",
-    }
-}
-
-fn local(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string()
-}
-
-fn pacing_label(p: &Pacing) -> String {
-    let secs = |ms: i64| {
-        if ms % 1000 == 0 {
-            format!("{}", ms / 1000)
-        } else {
-            format!("{:.1}", ms as f64 / 1000.0)
-        }
-    };
-    if p.jitter_ms == 0 {
-        format!("jeda {} detik", secs(p.delay_ms))
-    } else {
-        format!(
-            "jeda acak {}–{} detik",
-            secs(p.delay_ms),
-            secs(p.delay_ms + p.jitter_ms)
-        )
-    }
-}
-
-async fn counts_for(
-    db: &impl ConnectionTrait,
-    ids: &[i32],
-) -> Result<HashMap<i32, JobCounts>, DbErr> {
-    #[derive(FromQueryResult)]
-    struct Row {
-        job_id: i32,
-        state: String,
-        n: i64,
-    }
-    let rows = item::Entity::find()
-        .select_only()
-        .column(item::Column::JobId)
-        .column(item::Column::State)
-        .column_as(item::Column::Id.count(), "n")
-        .filter(item::Column::JobId.is_in(ids.iter().copied()))
-        .group_by(item::Column::JobId)
-        .group_by(item::Column::State)
-        .into_model::<Row>()
-        .all(db)
-        .await?;
-    let mut out: HashMap<i32, JobCounts> = HashMap::new();
-    for r in rows {
-        let c = out.entry(r.job_id).or_default();
-        let n = u64::try_from(r.n).unwrap_or(0);
-        match r.state.as_str() {
-            outbox::state::PENDING => c.pending = n,
-            outbox::state::SENDING => c.sending = n,
-            outbox::state::SENT => c.sent = n,
-            outbox::state::FAILED => c.failed = n,
-            outbox::state::UNKNOWN => c.unknown = n,
-            outbox::state::CANCELLED => c.cancelled = n,
-            _ => {}
-        }
-    }
-    Ok(out)
-}
-
 async fn views(
     db: &impl ConnectionTrait,
     tz: Tz,
     jobs: Vec<job::Model>,
 ) -> Result<Vec<JobView>, DbErr> {
     let ids: Vec<i32> = jobs.iter().map(|j| j.id).collect();
-    let counts = counts_for(db, &ids).await?;
+    let counts = outbox::counts_for(db, &ids).await?;
     let mut sessions = HashMap::new();
     let mut out = Vec::with_capacity(jobs.len());
     for j in jobs {
@@ -116,30 +46,28 @@ async fn views(
             delay_ms: j.delay_ms,
             jitter_ms: j.jitter_ms,
         };
-        let active = matches!(
-            j.state.as_str(),
-            outbox::state::JOB_QUEUED | outbox::state::JOB_RUNNING
-        );
+        // An unknown stored state (a newer version's) reads as done: nothing is shown as running.
+        let state = JobState::parse(&j.state).unwrap_or(JobState::Done);
+        let sending_now = matches!(state, JobState::Queued | JobState::Running);
         let hold = session.as_ref().and_then(|s| {
-            let h = Hold::from_code(s.hold_reason.as_deref()?)?;
-            let until = s.hold_until.map(|u| local(u, tz)).unwrap_or_default();
-            (active && c.pending > 0).then(|| format!("{} sampai {until}", h.label()))
+            let reason = Hold::from_code(s.hold_reason.as_deref()?)?;
+            let until = local(s.hold_until?, tz);
+            (sending_now && c.pending > 0).then_some(HoldView { reason, until })
         });
         let remaining = c.pending + c.sending;
         let slowdown = session.as_ref().map(|s| s.slowdown).unwrap_or(1);
         out.push(JobView {
             id: j.id,
-            kind: j.kind.clone(),
-            template_label: template_label(&j.template_kind).to_owned(),
-            state_label: job_state_label(&j.state).to_owned(),
-            state: j.state,
+            kind: JobKind::parse(&j.kind).unwrap_or(JobKind::Single),
+            template: TemplateKind::parse(&j.template_kind),
+            state,
             pause_detail: j.pause_detail,
             auto_resume: j.auto_resume,
             hold,
-            eta: (active && remaining > 0)
-                .then(|| format_duration(eta(remaining, &pacing, slowdown))),
+            eta_secs: (sending_now && remaining > 0)
+                .then(|| eta(remaining, &pacing, slowdown).num_seconds()),
             counts: c,
-            pacing: pacing_label(&pacing),
+            pacing,
             description: j.description,
             created_at: local(j.created_at, tz),
             finished_at: j.finished_at.map(|t| local(t, tz)),
@@ -179,6 +107,7 @@ struct ItemRow {
     wa_number: String,
     state: String,
     error: Option<String>,
+    note: Option<String>,
     wa_message_id: Option<String>,
     ack: Option<i16>,
     sent_at: Option<DateTime<Utc>>,
@@ -187,7 +116,7 @@ struct ItemRow {
     customer_code: Option<String>,
 }
 
-fn items_query(job_id: i32, filter: Option<&str>) -> sea_orm::sea_query::SelectStatement {
+fn items_query(job_id: i32, filter: Option<ItemState>) -> sea_orm::sea_query::SelectStatement {
     use sea_orm::ExprTrait;
     let i = Alias::new("i");
     let c = Alias::new("c");
@@ -199,6 +128,7 @@ fn items_query(job_id: i32, filter: Option<&str>) -> sea_orm::sea_query::SelectS
             "wa_number",
             "state",
             "error",
+            "note",
             "wa_message_id",
             "ack",
             "sent_at",
@@ -221,10 +151,61 @@ fn items_query(job_id: i32, filter: Option<&str>) -> sea_orm::sea_query::SelectS
     )
     .and_where(Expr::col((i.clone(), Alias::new("job_id"))).eq(job_id));
     if let Some(f) = filter {
-        q.and_where(Expr::col((i.clone(), Alias::new("state"))).eq(f));
+        q.and_where(Expr::col((i.clone(), Alias::new("state"))).eq(f.as_str()));
     }
     q.order_by((i, Alias::new("id")), Order::Asc);
     q
+}
+
+/// A message that covers several customers (one number shared by a family) names them all.
+async fn with_covered_customers(
+    db: &impl ConnectionTrait,
+    mut rows: Vec<ItemRow>,
+) -> Result<Vec<ItemRow>, DbErr> {
+    #[derive(FromQueryResult)]
+    struct Covered {
+        item_id: i32,
+        name: String,
+        code: String,
+    }
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+    let covered = Covered::find_by_statement(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        format!(
+            "SELECT s.item_id, c.name, c.code FROM send_item_customers s \
+             JOIN customers c ON c.id = s.customer_id WHERE s.item_id IN ({}) \
+             ORDER BY s.item_id, c.code",
+            ids.join(", ")
+        ),
+    ))
+    .all(db)
+    .await?;
+    let mut by_item: HashMap<i32, Vec<Covered>> = HashMap::new();
+    for c in covered {
+        by_item.entry(c.item_id).or_default().push(c);
+    }
+    for r in &mut rows {
+        if let Some(list) = by_item.get(&r.id)
+            && list.len() > 1
+        {
+            r.customer_name = Some(
+                list.iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            );
+            r.customer_code = Some(
+                list.iter()
+                    .map(|c| c.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        }
+    }
+    Ok(rows)
 }
 
 fn item_view(r: ItemRow, tz: Tz) -> ItemView {
@@ -234,11 +215,11 @@ fn item_view(r: ItemRow, tz: Tz) -> ItemView {
         customer_code: r.customer_code,
         invoice_id: r.invoice_id,
         wa_number: r.wa_number,
-        state_label: item_state_label(&r.state).to_owned(),
-        state: r.state,
+        state: ItemState::parse(&r.state).unwrap_or(ItemState::Failed),
         reason: r.error,
+        note: r.note,
         wa_message_id: r.wa_message_id,
-        tick: tick_label(r.ack).map(str::to_owned),
+        ack: r.ack,
         sent_at: r.sent_at.map(|t| local(t, tz)),
         attempts: r.attempts,
     }
@@ -248,12 +229,12 @@ pub async fn items_page(
     db: &impl ConnectionTrait,
     tz: Tz,
     job_id: i32,
-    filter: Option<&str>,
+    filter: Option<ItemState>,
     page: u64,
 ) -> Result<ItemPage, AppError> {
     let mut count = item::Entity::find().filter(item::Column::JobId.eq(job_id));
     if let Some(f) = filter {
-        count = count.filter(item::Column::State.eq(f));
+        count = count.filter(item::Column::State.eq(f.as_str()));
     }
     let total = count.count(db).await?;
     let page = page.max(1);
@@ -264,6 +245,7 @@ pub async fn items_page(
     let rows = ItemRow::find_by_statement(db.get_database_backend().build(&q))
         .all(db)
         .await?;
+    let rows = with_covered_customers(db, rows).await?;
     Ok(ItemPage {
         items: rows.into_iter().map(|r| item_view(r, tz)).collect(),
         total,
@@ -277,67 +259,62 @@ pub async fn report_csv(
     db: &impl ConnectionTrait,
     tz: Tz,
     job_id: i32,
-) -> Result<String, AppError> {
+) -> Result<Vec<u8>, AppError> {
     let rows =
         ItemRow::find_by_statement(db.get_database_backend().build(&items_query(job_id, None)))
             .all(db)
             .await?;
-    let mut out = String::from(
-        "pelanggan,id_pelanggan,nomor_whatsapp,status,alasan,id_pesan_whatsapp,tanda_terima,waktu_kirim,percobaan\n",
-    );
+    let rows = with_covered_customers(db, rows).await?;
+    let mut out = CsvOut::new(
+        &[
+            "pelanggan",
+            "id_pelanggan",
+            "nomor_whatsapp",
+            "status",
+            "alasan",
+            "id_pesan_whatsapp",
+            "tanda_terima",
+            "waktu_kirim",
+            "percobaan",
+            "catatan",
+        ],
+        rows.len(),
+    )?;
     for r in rows {
         let v = item_view(r, tz);
-        let fields = [
+        out.row([
             v.customer.unwrap_or_default(),
             v.customer_code.unwrap_or_default(),
             v.wa_number,
-            v.state_label,
+            v.state.label().to_owned(),
             v.reason.unwrap_or_default(),
             v.wa_message_id.unwrap_or_default(),
-            v.tick.unwrap_or_default(),
-            v.sent_at.unwrap_or_default(),
+            tick_label(v.ack).unwrap_or_default().to_owned(),
+            v.sent_at
+                .map(|t| crate::domain::dates::format_local(&t))
+                .unwrap_or_default(),
             v.attempts.to_string(),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
+            v.note.unwrap_or_default(),
+        ])?;
     }
-    Ok(out)
-}
-
-/// Quotes a CSV field, and defuses spreadsheet formulas (a customer name starting with `=`).
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
+    Ok(out.finish()?)
 }
 
 pub async fn active_summary(db: &impl ConnectionTrait) -> Result<ActiveSummary, AppError> {
     let jobs = job::Entity::find()
-        .filter(job::Column::State.is_in([
-            outbox::state::JOB_QUEUED,
-            outbox::state::JOB_RUNNING,
-            outbox::state::JOB_PAUSED,
-        ]))
+        .filter(job::Column::State.is_in(JobState::ACTIVE.map(JobState::as_str)))
         .all(db)
         .await?;
     if jobs.is_empty() {
         return Ok(ActiveSummary::default());
     }
     let ids: Vec<i32> = jobs.iter().map(|j| j.id).collect();
-    let counts = counts_for(db, &ids).await?;
+    let counts = outbox::counts_for(db, &ids).await?;
     let mut a = ActiveSummary {
         jobs: jobs.len() as u64,
         paused: jobs
             .iter()
-            .filter(|j| j.state == outbox::state::JOB_PAUSED)
+            .filter(|j| j.state == JobState::Paused.as_str())
             .count() as u64,
         ..Default::default()
     };
@@ -346,23 +323,4 @@ pub async fn active_summary(db: &impl ConnectionTrait) -> Result<ActiveSummary, 
         a.total += c.total();
     }
     Ok(a)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("Budi"), "Budi");
-        assert_eq!(csv_field("Budi, S.Kom"), "\"Budi, S.Kom\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("+62812"), "'+62812");
-    }
-
-    #[test]
-    fn pacing_reads_in_indonesian() {
-        assert_eq!(pacing_label(&Pacing::ORIGINAL), "jeda 2 detik");
-        assert_eq!(pacing_label(&Pacing::SAFE), "jeda acak 30–60 detik");
-    }
 }

@@ -48,3 +48,27 @@ pub async fn company(
 ) -> Result<crate::domain::company::CompanySettings, DbErr> {
     Ok(get(db, COMPANY).await?.unwrap_or_default())
 }
+
+/// The saved value, or `init()` saved first when unset. Two racing callers agree: the first
+/// insert wins and both read it back.
+pub async fn get_or_init<T: Serialize + DeserializeOwned>(
+    db: &impl ConnectionTrait,
+    key: &str,
+    init: impl FnOnce() -> T,
+) -> Result<T, DbErr> {
+    if let Some(v) = get(db, key).await? {
+        return Ok(v);
+    }
+    let value = serde_json::to_string(&init()).map_err(|e| DbErr::Custom(e.to_string()))?;
+    settings::Entity::insert(settings::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value),
+        updated_at: Set(Utc::now()),
+    })
+    .on_conflict_do_nothing()
+    .exec(db)
+    .await?;
+    get(db, key)
+        .await?
+        .ok_or_else(|| DbErr::Custom(format!("setting {key} missing after insert")))
+}

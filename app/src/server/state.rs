@@ -28,6 +28,12 @@ pub struct AppState {
     pub channel: Option<Arc<dyn Channel>>,
     /// Cached "an owner exists"; it only ever turns true, so a stale `false` is re-checked.
     setup_done: Arc<AtomicBool>,
+    /// Without `TAGIH_PUBLIC_URL` the Origin check can only compare against the Host header,
+    /// which a DNS-rebinding page chooses; first-run setup then also needs this one-time code,
+    /// printed to the server log at start (as Grafana and Jenkins do).
+    pub setup_code: Option<Arc<str>>,
+    /// The HMAC key of the device cookie, read from (or created in) `settings` once.
+    device_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl AppState {
@@ -42,7 +48,40 @@ impl AppState {
             engine: EngineHandle::default(),
             channel: None,
             setup_done: Arc::new(AtomicBool::new(false)),
+            setup_code: None,
+            device_key: Arc::new(tokio::sync::OnceCell::new()),
         }
+        .with_setup_code()
+    }
+
+    fn with_setup_code(mut self) -> Self {
+        if self.config.public_url.is_none() {
+            use rand::Rng;
+            // 12 characters from an alphabet without look-alikes: ~60 bits, typed once.
+            const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+            let mut rng = rand::thread_rng();
+            let code: String = (0..12)
+                .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+                .collect();
+            self.setup_code = Some(code.into());
+        }
+        self
+    }
+
+    /// The device cookie's HMAC key.
+    pub async fn device_key(&self) -> Result<Vec<u8>, sea_orm::DbErr> {
+        self.device_key
+            .get_or_try_init(|| async {
+                let hex_key: String = super::settings::get_or_init(
+                    &self.db,
+                    super::auth::device::KEY_SETTING,
+                    super::auth::device::new_key,
+                )
+                .await?;
+                hex::decode(hex_key).map_err(|e| sea_orm::DbErr::Custom(e.to_string()))
+            })
+            .await
+            .cloned()
     }
 
     /// True once the first-run setup has created the owner account.

@@ -1,6 +1,8 @@
-//! Test support shared by every crate's tests: a migrated SQLite database in a temp folder, and
-//! a fresh PostgreSQL database when `TAGIH_TEST_POSTGRES_URL` names a server (CI gives one).
-//! Only ever used against loopback test servers.
+//! Test support shared by every crate's tests and the benchmarks: a migrated SQLite database in
+//! a temp folder, and a fresh PostgreSQL database when `TAGIH_TEST_POSTGRES_URL` names a server
+//! (CI gives one). It creates and drops databases, so it is compiled only for tests and behind
+//! the `test-support` feature: never into the production binary. Only ever used against
+//! loopback test servers.
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -56,6 +58,12 @@ pub async fn sqlite() -> TestDb {
 /// A fresh, empty PostgreSQL database, or `None` when no server is configured.
 pub async fn postgres_empty() -> Option<TestDb> {
     let admin_url = std::env::var(POSTGRES_ENV).ok().filter(|s| !s.is_empty())?;
+    Some(postgres_empty_at(&admin_url).await)
+}
+
+/// A fresh, empty database on the PostgreSQL server at `admin_url` (dropped by `cleanup`).
+pub async fn postgres_empty_at(admin_url: &str) -> TestDb {
+    let admin_url = admin_url.to_owned();
     static N: AtomicU32 = AtomicU32::new(0);
     let name = format!(
         "tagih_t_{}_{}_{}",
@@ -74,13 +82,13 @@ pub async fn postgres_empty() -> Option<TestDb> {
     let _ = admin.close().await;
     let url = replace_db_name(&admin_url, &name);
     let db = super::db::connect(&url).await.expect("open test database");
-    Some(TestDb {
+    TestDb {
         db,
         url,
         backend: "postgres",
         _dir: None,
         pg: Some((admin_url, name)),
-    })
+    }
 }
 
 pub async fn postgres() -> Option<TestDb> {
@@ -123,7 +131,8 @@ async fn drop_stale(admin: &DatabaseConnection) {
     }
 }
 
-fn replace_db_name(url: &str, name: &str) -> String {
+/// `url` with its database name replaced (`postgres://u@h/test?x` → `postgres://u@h/NAME?x`).
+pub fn replace_db_name(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, Some(q)),
         None => (url, None),

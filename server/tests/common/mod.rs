@@ -32,6 +32,8 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         config.bind = addr;
+        // Tests that drive the schedule turn it on (or tick it themselves).
+        config.scheduler = false;
         tweak(&mut config);
         let options = server::leptos_options(&config);
         let mut state = AppState::new(config, db.db.clone(), options);
@@ -104,11 +106,17 @@ impl TestApp {
                     ("display_name", name),
                     ("password", password),
                     ("password_confirm", password),
+                    ("setup_code", self.setup_code()),
                 ],
             )
             .await;
         assert!(res.status().is_success(), "setup failed: {}", res.status());
         c
+    }
+
+    /// The one-time setup code this server printed (empty when a public URL is configured).
+    pub fn setup_code(&self) -> &str {
+        self.state.setup_code.as_deref().unwrap_or_default()
     }
 
     pub async fn login(&self, client: &Client, username: &str, password: &str) -> Response {
@@ -119,4 +127,16 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// `name=value` of the session cookie a response sets.
+pub fn session_cookie(r: &Response) -> String {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("tagih_sid=") || c.starts_with("__Host-tagih_sid="))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
 }

@@ -5,11 +5,9 @@
 use super::harness::text_job;
 use app::{
     domain::sending::SendPolicy,
+    dto::sending::JobCounts,
     server::{
-        engine::{
-            outbox::{self, Counts},
-            policy,
-        },
+        engine::{outbox, policy},
         testing::{self, TestDb},
     },
 };
@@ -74,7 +72,7 @@ fn tagih(t: &TestDb, sim: &SimHandle, dir: &std::path::Path) -> Child {
         .expect("start tagih")
 }
 
-async fn counts(db: &DatabaseConnection, job: i32) -> Counts {
+async fn counts(db: &DatabaseConnection, job: i32) -> JobCounts {
     outbox::counts(db, job).await.unwrap()
 }
 
@@ -86,7 +84,7 @@ async fn assert_each_once(sim: &SimHandle, numbers: &[String]) {
     );
 }
 
-async fn wait_done(db: &DatabaseConnection, job: i32, within: Duration) -> Counts {
+async fn wait_done(db: &DatabaseConnection, job: i32, within: Duration) -> JobCounts {
     let deadline = Instant::now() + within;
     loop {
         let c = counts(db, job).await;

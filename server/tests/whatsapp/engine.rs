@@ -5,13 +5,10 @@
 use super::harness::{assert_each_once, put_faults, sim_list, text_job, working_sim};
 use app::{
     domain::sending::SendPolicy,
+    dto::sending::JobCounts,
     server::{
         Config,
-        engine::{
-            self, EngineHandle,
-            outbox::{self, Counts},
-            policy,
-        },
+        engine::{self, EngineHandle, outbox, policy},
         entity::{send_items, send_jobs},
         waha::{WahaChannel, http_client},
     },
@@ -59,7 +56,7 @@ async fn engine_on(
     let stop = CancellationToken::new();
     let task = engine::spawn(
         t.db.clone(),
-        channel,
+        engine::Ports::channel_only(channel),
         cfg,
         EngineHandle::default(),
         stop.clone(),
@@ -70,8 +67,8 @@ async fn engine_on(
 async fn wait(
     db: &DatabaseConnection,
     job: i32,
-    done: impl Fn(&Counts, &send_jobs::Model) -> bool,
-) -> Counts {
+    done: impl Fn(&JobCounts, &send_jobs::Model) -> bool,
+) -> JobCounts {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     loop {
         let j = send_jobs::Entity::find_by_id(job)

@@ -34,6 +34,9 @@ impl Tagih {
             ),
         );
         map.insert("TAGIH_BIND".into(), "127.0.0.1:0".into());
+        // The schedule acts only in the tests that drive it.
+        map.entry("TAGIH_SCHEDULER".into())
+            .or_insert_with(|| "off".into());
         map.entry("LEPTOS_SITE_ROOT".into())
             .or_insert_with(|| dir.path().display().to_string());
         let config = Config::from_lookup(|k| map.get(k).cloned()).unwrap();
@@ -67,6 +70,10 @@ impl Tagih {
                     ("display_name", "Budi"),
                     ("password", "kuda-laut-biru-7"),
                     ("password_confirm", "kuda-laut-biru-7"),
+                    (
+                        "setup_code",
+                        self.state.setup_code.as_deref().unwrap_or_default(),
+                    ),
                 ],
             )
             .await;
@@ -239,11 +246,11 @@ pub async fn sim_list(sim: &SimHandle, path: &str) -> Vec<Value> {
 /// A job of one message per number ("Tagihan untuk <number>"), paced `delay_ms` apart.
 pub fn text_job(numbers: &[impl AsRef<str>], delay_ms: i64) -> app::server::engine::outbox::NewJob {
     use app::{
-        domain::sending::Pacing,
+        domain::sending::{JobKind, Pacing},
         server::engine::outbox::{NewItem, NewJob},
     };
     NewJob {
-        kind: "bulk",
+        kind: JobKind::Bulk,
         template_kind: "invoice".into(),
         wa_session: "default".into(),
         pacing: Pacing {
@@ -262,6 +269,8 @@ pub fn text_job(numbers: &[impl AsRef<str>], delay_ms: i64) -> app::server::engi
                     wa_number: n.to_owned(),
                     chat_id: format!("{n}@c.us"),
                     body: format!("Tagihan untuk {n}"),
+                    statement_total: None,
+                    customers: Vec::new(),
                 }
             })
             .collect(),

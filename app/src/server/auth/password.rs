@@ -25,6 +25,23 @@ pub fn hash_blocking(password: &str) -> String {
         .to_string()
 }
 
+/// True when a stored hash was made with other parameters (or another algorithm) than
+/// [`hasher`] uses now: it is replaced at the next successful sign-in.
+pub fn needs_rehash(phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let current = hasher();
+    let p = current.params();
+    parsed.algorithm.as_str() != "argon2id"
+        || parsed.version != Some(Version::V0x13.into())
+        || Params::try_from(&parsed).map_or(true, |have| {
+            have.m_cost() != p.m_cost()
+                || have.t_cost() != p.t_cost()
+                || have.p_cost() != p.p_cost()
+        })
+}
+
 pub fn verify_blocking(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
         Ok(parsed) => hasher()
@@ -61,6 +78,17 @@ mod tests {
         let a = hash_blocking("kata-sandi-rahasia");
         let b = hash_blocking("kata-sandi-rahasia");
         assert!(a.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{a}");
+        assert!(!needs_rehash(&a));
+        let weaker = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8_192, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"x", &SaltString::generate(&mut rand::rngs::OsRng))
+        .unwrap()
+        .to_string();
+        assert!(needs_rehash(&weaker));
+        assert!(needs_rehash("not a hash"));
         assert_ne!(a, b, "each hash has its own salt");
         assert!(verify_blocking("kata-sandi-rahasia", &a));
         assert!(!verify_blocking("kata-sandi-salah", &a));

@@ -1,10 +1,9 @@
 //! Account operations over the database.
 
-use super::password;
+use super::{error::AuthError, password};
 use crate::{
-    api::auth::CurrentUser,
-    domain::account::{normalise_username, validate_new_account},
-    error::AppError,
+    domain::account::{Role, normalise_username, validate_new_account},
+    dto::auth::CurrentUser,
     server::{
         db::begin_write,
         entity::{settings, users},
@@ -24,7 +23,8 @@ pub fn to_current(u: &users::Model) -> CurrentUser {
         id: u.id,
         username: u.username.clone(),
         display_name: u.display_name.clone(),
-        role: u.role.clone(),
+        // An unknown stored role grants the least (never more than the record says).
+        role: Role::parse(&u.role).unwrap_or(Role::Kasir),
     }
 }
 
@@ -41,25 +41,28 @@ pub struct NewOwner<'a> {
 pub async fn create_owner(
     db: &sea_orm::DatabaseConnection,
     input: NewOwner<'_>,
-) -> Result<users::Model, AppError> {
+) -> Result<users::Model, AuthError> {
     validate_new_account(
         input.username,
         input.display_name,
         input.password,
         input.password_confirm,
     )
-    .into_result()?;
+    .check()?;
     if user_count(db).await? > 0 {
-        return Err(AppError::Forbidden);
+        return Err(AuthError::SetupDone);
     }
-    let username =
-        normalise_username(input.username).map_err(|m| AppError::field("username", m))?;
+    let username = normalise_username(input.username).map_err(|m| {
+        let mut f = crate::error::FieldErrors::new();
+        f.add("username", m);
+        AuthError::Invalid(f)
+    })?;
     let hash = password::hash(input.password.to_owned()).await;
     let now = Utc::now();
 
     let txn = begin_write(db).await?;
     if user_count(&txn).await? > 0 {
-        return Err(AppError::Forbidden);
+        return Err(AuthError::SetupDone);
     }
     let marker = settings::ActiveModel {
         key: Set("setup_done".into()),
@@ -68,13 +71,13 @@ pub async fn create_owner(
     };
     if marker.insert(&txn).await.is_err() {
         // Someone else finished setup between our check and our insert.
-        return Err(AppError::Forbidden);
+        return Err(AuthError::SetupDone);
     }
     let user = users::ActiveModel {
         username: Set(username),
         display_name: Set(input.display_name.trim().to_owned()),
         password_hash: Set(hash),
-        role: Set("owner".into()),
+        role: Set(Role::Owner.as_str().to_owned()),
         active: Set(true),
         last_login_at: Set(Some(now)),
         created_at: Set(now),
@@ -94,7 +97,7 @@ pub async fn authenticate(
     db: &impl ConnectionTrait,
     username: &str,
     password: &str,
-) -> Result<users::Model, AppError> {
+) -> Result<users::Model, AuthError> {
     let name = username.trim().to_lowercase();
     let user = users::Entity::find()
         .filter(users::Column::Username.eq(name))
@@ -102,13 +105,19 @@ pub async fn authenticate(
         .await?;
     let Some(user) = user else {
         password::verify(password.to_owned(), password::DUMMY_HASH.clone()).await;
-        return Err(AppError::BadLogin);
+        return Err(AuthError::BadLogin);
     };
     if !password::verify(password.to_owned(), user.password_hash.clone()).await || !user.active {
-        return Err(AppError::BadLogin);
+        return Err(AuthError::BadLogin);
     }
     let mut active: users::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(Utc::now()));
+    // Hashing parameters raised since this hash was made: store a fresh hash now that we
+    // hold the password (ASVS 11.4.2).
+    if password::needs_rehash(&user.password_hash) {
+        active.password_hash = Set(password::hash(password.to_owned()).await);
+        tracing::info!(user = %user.username, "password hash upgraded to current parameters");
+    }
     active.update(db).await?;
     Ok(user)
 }

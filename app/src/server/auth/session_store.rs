@@ -1,5 +1,6 @@
 //! tower-sessions store on our own database (sea-orm), so sessions live server-side in SQLite or
-//! PostgreSQL alongside everything else and survive restarts.
+//! PostgreSQL alongside everything else and survive restarts. Rows are keyed by the SHA-256 of
+//! the cookie's id: a copy of the table (a backup, a leaked dump) signs nobody in.
 
 use crate::server::{auth::SESSION_USER_ID, entity::login_sessions};
 use async_trait::async_trait;
@@ -40,12 +41,18 @@ impl DbSessionStore {
             .and_then(|v| v.as_i64())
             .and_then(|v| i32::try_from(v).ok());
         Ok(login_sessions::ActiveModel {
-            id: Set(record.id.to_string()),
+            id: Set(key(&record.id)),
             data: Set(data),
             user_id: Set(user_id),
             expires_at: Set(to_chrono(record.expiry_date)),
         })
     }
+}
+
+/// The stored key of a session id.
+pub fn key(id: &Id) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(id.to_string().as_bytes()))
 }
 
 fn to_chrono(t: time::OffsetDateTime) -> DateTime<Utc> {
@@ -61,7 +68,7 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         // Retry on the (astronomically unlikely) id collision rather than overwrite a session.
         loop {
-            let exists = login_sessions::Entity::find_by_id(record.id.to_string())
+            let exists = login_sessions::Entity::find_by_id(key(&record.id))
                 .one(&self.db)
                 .await
                 .map_err(backend)?
@@ -96,7 +103,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, session_id: &Id) -> Result<Option<Record>> {
-        let Some(row) = login_sessions::Entity::find_by_id(session_id.to_string())
+        let Some(row) = login_sessions::Entity::find_by_id(key(session_id))
             .filter(login_sessions::Column::ExpiresAt.gt(Utc::now()))
             .one(&self.db)
             .await
@@ -115,7 +122,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, session_id: &Id) -> Result<()> {
-        login_sessions::Entity::delete_by_id(session_id.to_string())
+        login_sessions::Entity::delete_by_id(key(session_id))
             .exec(&self.db)
             .await
             .map_err(backend)?;

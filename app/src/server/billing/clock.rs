@@ -4,9 +4,43 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+/// "Now" as billing needs it: the instant, the ISP's zone, and the local date (which a test may
+/// set apart from the instant, to play a calendar).
+#[derive(Debug, Clone, Copy)]
+pub struct Moment {
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
+    pub tz: Tz,
+}
+
+impl Moment {
+    /// The real clock in `tz`.
+    pub fn now(tz: Tz) -> Self {
+        let now = Utc::now();
+        Self {
+            today: now.with_timezone(&tz).date_naive(),
+            now,
+            tz,
+        }
+    }
+}
+
 /// Today's date where the ISP is.
 pub fn today(tz: Tz) -> NaiveDate {
     Utc::now().with_timezone(&tz).date_naive()
+}
+
+/// A stored instant as the admin reads it, for the browser to format.
+pub fn local(t: DateTime<Utc>, tz: Tz) -> crate::domain::dates::LocalTime {
+    t.with_timezone(&tz).fixed_offset()
+}
+
+/// A local wall-clock moment (e.g. the end of quiet hours) as a zoned time.
+pub fn local_from_naive(t: chrono::NaiveDateTime, tz: Tz) -> crate::domain::dates::LocalTime {
+    match tz.from_local_datetime(&t) {
+        chrono::LocalResult::Single(x) | chrono::LocalResult::Ambiguous(x, _) => x.fixed_offset(),
+        chrono::LocalResult::None => t.and_utc().fixed_offset(),
+    }
 }
 
 /// The UTC instant a local day starts.

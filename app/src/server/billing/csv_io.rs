@@ -1,4 +1,4 @@
-//! Customer CSV import and export.
+//! Customer CSV import and export (written through [`crate::server::export`]).
 //!
 //! Import: UTF-8 text, `,` or `;` (or tab) found from the header line, headers matched by
 //! Indonesian or English names. Every row is checked before anything is written; any error
@@ -10,12 +10,13 @@ use super::{
     sequence,
 };
 use crate::{
-    api::customers::{ISSUES_SHOWN, ImportReport, RowIssue},
     domain::{billing::customer_code, phone::PhoneStatus},
-    error::AppError,
+    dto::customers::{ISSUES_SHOWN, ImportReport, RowIssue},
+    server::billing::BillingError,
     server::{
         db::begin_write,
         entity::{customers, packages},
+        export::{CsvOut, undefuse},
     },
 };
 use chrono::{DateTime, Utc};
@@ -127,8 +128,8 @@ fn detect_delimiter(first_line: &str) -> u8 {
     }
 }
 
-fn file_error(message: impl Into<String>) -> AppError {
-    AppError::field("file", message)
+fn file_error(message: impl Into<String>) -> BillingError {
+    BillingError::field("file", message)
 }
 
 struct Checked {
@@ -143,7 +144,7 @@ pub async fn import_customers(
     text: &str,
     only_valid: bool,
     now: DateTime<Utc>,
-) -> Result<ImportReport, AppError> {
+) -> Result<ImportReport, BillingError> {
     if text.contains('\u{fffd}') {
         return Err(file_error(
             "File ini bukan teks UTF-8. Simpan ulang sebagai \"CSV UTF-8\" lalu coba lagi.",
@@ -243,6 +244,7 @@ pub async fn import_customers(
             columns
                 .get(&c)
                 .and_then(|(i, _)| record.get(*i))
+                .map(undefuse)
                 .unwrap_or("")
                 .trim()
                 .to_owned()
@@ -275,6 +277,7 @@ pub async fn import_customers(
             package_id,
             price_override: cell(Col::Price),
             billing_day: cell(Col::BillingDay),
+            start_date: String::new(),
             status: status.clone(),
             notes: cell(Col::Notes),
         };
@@ -348,7 +351,7 @@ pub async fn import_customers(
         // Checked above; only the package lookup differs (ids are known to exist).
         let v = validate(&g.input, |_| true, false).map_err(|_| {
             tracing::error!(line = g.line, "import row changed between check and save");
-            AppError::Internal
+            BillingError::Internal("import row changed between check and save")
         })?;
         models.push(new_model(v, customer_code(first + i as i64), now));
     }
@@ -366,7 +369,7 @@ pub async fn import_customers(
 /// Every customer as CSV (comma separated, UTF-8 with a byte-order mark so spreadsheet
 /// programs read the accents). Columns re-import as they are; `kode` and the normalised
 /// number are informational.
-pub async fn export_customers(db: &impl ConnectionTrait) -> Result<String, AppError> {
+pub async fn export_customers(db: &impl ConnectionTrait) -> Result<Vec<u8>, BillingError> {
     let packages: HashMap<i32, String> = packages::Entity::find()
         .all(db)
         .await?
@@ -377,31 +380,28 @@ pub async fn export_customers(db: &impl ConnectionTrait) -> Result<String, AppEr
         .order_by_asc(customers::Column::Code)
         .all(db)
         .await?;
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 120 + 256));
-    let fail = |e: csv::Error| {
-        tracing::error!(error = %e, "csv export failed");
-        AppError::Internal
-    };
-    w.write_record([
-        "kode",
-        "nama",
-        "no_hp",
-        "wa_normal",
-        "status_wa",
-        "alamat",
-        "paket",
-        "harga_khusus",
-        "tanggal_tagih",
-        "status",
-        "catatan",
-    ])
-    .map_err(fail)?;
+    let mut out = CsvOut::new(
+        &[
+            "kode",
+            "nama",
+            "no_hp",
+            "wa_normal",
+            "status_wa",
+            "alamat",
+            "paket",
+            "harga_khusus",
+            "tanggal_tagih",
+            "status",
+            "catatan",
+        ],
+        rows.len(),
+    )?;
     for c in rows {
         let package = c
             .package_id
             .and_then(|id| packages.get(&id).cloned())
             .unwrap_or_default();
-        w.write_record([
+        out.row([
             c.code.as_str(),
             c.name.as_str(),
             c.phone.as_deref().unwrap_or(""),
@@ -413,16 +413,9 @@ pub async fn export_customers(db: &impl ConnectionTrait) -> Result<String, AppEr
             &c.billing_day.to_string(),
             c.status.as_str(),
             c.notes.as_deref().unwrap_or(""),
-        ])
-        .map_err(fail)?;
+        ])?;
     }
-    let bytes = w.into_inner().map_err(|e| {
-        tracing::error!(error = %e, "csv export failed");
-        AppError::Internal
-    })?;
-    let mut out = String::from("\u{feff}");
-    out.push_str(&String::from_utf8(bytes).map_err(|_| AppError::Internal)?);
-    Ok(out)
+    Ok(out.finish()?)
 }
 
 #[cfg(test)]

@@ -5,9 +5,6 @@ use super::{
     sql::{contains_pattern, stmt},
 };
 use crate::{
-    api::customers::{
-        CustomerDetail, CustomerPage, CustomerQuery, CustomerRow, OpenInvoice, PER_PAGE,
-    },
     domain::{
         billing::{
             BILLING_DAY_MAX, BILLING_DAY_MIN, CustomerStatus, InvoiceStatus, customer_code,
@@ -16,13 +13,17 @@ use crate::{
         money::parse_rupiah,
         phone::{self, PhoneCheck, PhoneStatus},
     },
-    error::{AppError, FieldErrors},
+    dto::customers::{
+        CustomerDetail, CustomerPage, CustomerQuery, CustomerRow, OpenInvoice, PER_PAGE,
+    },
+    error::FieldErrors,
+    server::billing::BillingError,
     server::{
         db::begin_write,
         entity::{customers, invoices, packages},
     },
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, Set, Value,
@@ -44,6 +45,8 @@ pub struct CustomerInput {
     pub price_override: String,
     /// Day of the month; empty = 10.
     pub billing_day: String,
+    /// `YYYY-MM-DD` (or `DD/MM/YYYY`); empty = no start date (billed from any run).
+    pub start_date: String,
     /// `active` etc. (or the Indonesian label); empty = active.
     pub status: String,
     pub notes: String,
@@ -59,6 +62,7 @@ pub struct ValidCustomer {
     pub package_id: Option<i32>,
     pub price_override: Option<i64>,
     pub billing_day: i16,
+    pub start_date: Option<chrono::NaiveDate>,
     pub status: CustomerStatus,
     pub notes: Option<String>,
 }
@@ -134,6 +138,21 @@ pub fn validate(
             }
         },
     };
+    let start_date = match input.start_date.trim() {
+        "" => None,
+        s => match crate::domain::dates::parse_iso_date(s)
+            .or_else(|| chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y").ok())
+        {
+            Some(d) if d.year() >= 2000 && d.year() <= 2100 => Some(d),
+            _ => {
+                errors.add(
+                    "start_date",
+                    "Tanggal mulai tidak valid (contoh: 2026-12-15).",
+                );
+                None
+            }
+        },
+    };
     let status = match CustomerStatus::parse(input.status.trim())
         .or_else(|| CustomerStatus::parse_loose(&input.status))
     {
@@ -154,12 +173,13 @@ pub fn validate(
         package_id,
         price_override,
         billing_day,
+        start_date,
         status,
         notes: non_empty(&input.notes),
     })
 }
 
-async fn package_ids(db: &impl ConnectionTrait) -> Result<Vec<i32>, AppError> {
+async fn package_ids(db: &impl ConnectionTrait) -> Result<Vec<i32>, BillingError> {
     Ok(packages::Entity::find()
         .all(db)
         .await?
@@ -183,6 +203,7 @@ pub fn new_model(v: ValidCustomer, code: String, now: DateTime<Utc>) -> customer
         package_id: Set(v.package_id),
         price_override: Set(v.price_override),
         billing_day: Set(v.billing_day),
+        start_date: Set(v.start_date),
         status: Set(v.status.as_str().to_owned()),
         notes: Set(v.notes),
         created_at: Set(now),
@@ -196,9 +217,9 @@ pub async fn create(
     db: &DatabaseConnection,
     input: &CustomerInput,
     now: DateTime<Utc>,
-) -> Result<CustomerRow, AppError> {
+) -> Result<CustomerRow, BillingError> {
     let ids = package_ids(db).await?;
-    let v = validate(input, |id| ids.contains(&id), true).map_err(AppError::Validation)?;
+    let v = validate(input, |id| ids.contains(&id), true).map_err(BillingError::Invalid)?;
     let txn = begin_write(db).await?;
     let n = sequence::take(&txn, sequence::CUSTOMER, 1).await?;
     let saved = new_model(v, customer_code(n), now).insert(&txn).await?;
@@ -212,13 +233,13 @@ pub async fn update(
     id: i32,
     input: &CustomerInput,
     now: DateTime<Utc>,
-) -> Result<CustomerRow, AppError> {
+) -> Result<CustomerRow, BillingError> {
     let ids = package_ids(db).await?;
-    let v = validate(input, |id| ids.contains(&id), true).map_err(AppError::Validation)?;
+    let v = validate(input, |id| ids.contains(&id), true).map_err(BillingError::Invalid)?;
     let current = customers::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(BillingError::NotFound)?;
     let number_changed = current.wa_number != v.check.digits;
     let mut c: customers::ActiveModel = current.into();
     c.name = Set(v.name);
@@ -234,6 +255,7 @@ pub async fn update(
     c.package_id = Set(v.package_id);
     c.price_override = Set(v.price_override);
     c.billing_day = Set(v.billing_day);
+    c.start_date = Set(v.start_date);
     c.status = Set(v.status.as_str().to_owned());
     c.notes = Set(v.notes);
     c.updated_at = Set(now);
@@ -246,13 +268,13 @@ pub async fn set_status(
     id: i32,
     status: &str,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<(), BillingError> {
     let status = CustomerStatus::parse(status)
-        .ok_or_else(|| AppError::field("status", "Status tidak dikenal."))?;
+        .ok_or_else(|| BillingError::field("status", "Status tidak dikenal."))?;
     let current = customers::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(BillingError::NotFound)?;
     let mut c: customers::ActiveModel = current.into();
     c.status = Set(status.as_str().to_owned());
     c.updated_at = Set(now);
@@ -277,6 +299,7 @@ struct RowData {
     package_price: Option<i64>,
     price_override: Option<i64>,
     billing_day: i16,
+    start_date: Option<chrono::NaiveDate>,
     status: String,
     notes: Option<String>,
 }
@@ -299,6 +322,7 @@ impl From<RowData> for CustomerRow {
             monthly_price: r.price_override.or(r.package_price),
             price_override: r.price_override,
             billing_day: r.billing_day,
+            start_date: r.start_date,
             status: CustomerStatus::parse(&r.status).unwrap_or(CustomerStatus::Active),
             notes: r.notes,
         }
@@ -308,11 +332,11 @@ impl From<RowData> for CustomerRow {
 const SELECT: &str = "SELECT c.id, c.code, c.name, c.phone, c.phone_status, c.wa_number, \
     c.wa_chat_id, c.wa_exists, c.address, c.package_id, p.name AS package_name, \
     p.speed_mbps AS package_speed_mbps, p.price AS package_price, c.price_override, \
-    c.billing_day, c.status, c.notes \
+    c.billing_day, c.start_date, c.status, c.notes \
     FROM customers c LEFT JOIN packages p ON p.id = c.package_id";
 
 /// One customer as the list shows it.
-pub async fn row(db: &impl ConnectionTrait, id: i32) -> Result<CustomerRow, AppError> {
+pub async fn row(db: &impl ConnectionTrait, id: i32) -> Result<CustomerRow, BillingError> {
     RowData::find_by_statement(stmt(
         db,
         &format!("{SELECT} WHERE c.id = ?"),
@@ -321,14 +345,14 @@ pub async fn row(db: &impl ConnectionTrait, id: i32) -> Result<CustomerRow, AppE
     .one(db)
     .await?
     .map(Into::into)
-    .ok_or(AppError::NotFound)
+    .ok_or(BillingError::NotFound)
 }
 
 /// Search by name, code, address or phone number; filter by status and number state.
 pub async fn list(
     db: &impl ConnectionTrait,
     query: &CustomerQuery,
-) -> Result<CustomerPage, AppError> {
+) -> Result<CustomerPage, BillingError> {
     let mut where_ = Vec::<String>::new();
     let mut values = Vec::<Value>::new();
     let q = query.q.trim();
@@ -406,7 +430,7 @@ pub async fn list(
 pub async fn open_invoices(
     db: &impl ConnectionTrait,
     customer_id: i32,
-) -> Result<Vec<invoices::Model>, AppError> {
+) -> Result<Vec<invoices::Model>, BillingError> {
     Ok(invoices::Entity::find()
         .filter(invoices::Column::CustomerId.eq(customer_id))
         .filter(invoices::Column::Status.is_in([
@@ -423,8 +447,10 @@ pub async fn detail(
     db: &impl ConnectionTrait,
     id: i32,
     today: chrono::NaiveDate,
-) -> Result<CustomerDetail, AppError> {
+    tz: chrono_tz::Tz,
+) -> Result<CustomerDetail, BillingError> {
     let customer = row(db, id).await?;
+    let st = super::statement::of_customer(db, id).await?;
     let open: Vec<OpenInvoice> = open_invoices(db, id)
         .await?
         .into_iter()
@@ -440,11 +466,12 @@ pub async fn detail(
             status: InvoiceStatus::parse(&i.status).unwrap_or(InvoiceStatus::Unpaid),
         })
         .collect();
-    let owed = open.iter().map(|i| i.outstanding).sum();
     Ok(CustomerDetail {
         customer,
         open_invoices: open,
-        owed,
+        owed: st.owed(),
+        credit: st.credit,
+        money_log: super::money_log::for_customer(db, id, tz).await?,
         today,
     })
 }

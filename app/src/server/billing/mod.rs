@@ -8,11 +8,21 @@ pub mod clock;
 pub mod csv_io;
 pub mod customers;
 pub mod dashboard;
+pub mod drafts;
+pub mod error;
 pub mod invoices;
+pub mod money_log;
 pub mod packages;
 pub mod payments;
 pub mod sequence;
 pub mod sql;
+pub mod statement;
 
+pub use error::BillingError;
+
+#[cfg(test)]
+mod drafts_tests;
+#[cfg(test)]
+mod money_tests;
 #[cfg(test)]
 mod tests;

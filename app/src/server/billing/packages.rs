@@ -1,9 +1,10 @@
 //! Packages: create, edit, deactivate, delete when unused.
 
 use crate::{
-    api::packages::PackageView,
     domain::money::parse_rupiah,
-    error::{AppError, FieldErrors},
+    dto::packages::PackageView,
+    error::FieldErrors,
+    server::billing::BillingError,
     server::entity::{customers, packages},
 };
 use chrono::{DateTime, Utc};
@@ -32,7 +33,7 @@ struct Valid {
     description: Option<String>,
 }
 
-fn validate(input: &PackageInput<'_>) -> Result<Valid, AppError> {
+fn validate(input: &PackageInput<'_>) -> Result<Valid, BillingError> {
     let mut errors = FieldErrors::new();
     let name = input.name.trim().to_owned();
     if name.is_empty() {
@@ -78,7 +79,7 @@ fn validate(input: &PackageInput<'_>) -> Result<Valid, AppError> {
         }
     };
     let description = Some(input.description.trim().to_owned()).filter(|d| !d.is_empty());
-    errors.into_result()?;
+    errors.check()?;
     Ok(Valid {
         name,
         speed_mbps,
@@ -87,7 +88,7 @@ fn validate(input: &PackageInput<'_>) -> Result<Valid, AppError> {
     })
 }
 
-async fn usage(db: &impl ConnectionTrait) -> Result<HashMap<i32, u64>, AppError> {
+async fn usage(db: &impl ConnectionTrait) -> Result<HashMap<i32, u64>, BillingError> {
     let rows: Vec<(Option<i32>, i64)> = customers::Entity::find()
         .select_only()
         .column(customers::Column::PackageId)
@@ -115,7 +116,7 @@ fn view(p: packages::Model, customers: u64) -> PackageView {
     }
 }
 
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<PackageView>, AppError> {
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<PackageView>, BillingError> {
     let used = usage(db).await?;
     let rows = packages::Entity::find()
         .order_by_desc(packages::Column::Active)
@@ -131,11 +132,11 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<PackageView>, AppErro
         .collect())
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<packages::Model, AppError> {
+pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<packages::Model, BillingError> {
     packages::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(BillingError::NotFound)
 }
 
 const DUPLICATE: &str = "Nama paket ini sudah dipakai.";
@@ -146,14 +147,14 @@ pub async fn save(
     id: Option<i32>,
     input: PackageInput<'_>,
     now: DateTime<Utc>,
-) -> Result<PackageView, AppError> {
+) -> Result<PackageView, BillingError> {
     let v = validate(&input)?;
     let clash = packages::Entity::find()
         .filter(Func::lower(Expr::col(packages::Column::Name)).eq(v.name.to_lowercase()))
         .one(db)
         .await?;
     if clash.is_some_and(|c| Some(c.id) != id) {
-        return Err(AppError::field("name", DUPLICATE));
+        return Err(BillingError::field("name", DUPLICATE));
     }
     let saved = match id {
         None => packages::ActiveModel {
@@ -184,9 +185,9 @@ pub async fn save(
 }
 
 /// A concurrent save with the same name loses to the unique index.
-fn duplicate_name(e: sea_orm::DbErr) -> AppError {
+fn duplicate_name(e: sea_orm::DbErr) -> BillingError {
     match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => AppError::field("name", DUPLICATE),
+        Some(SqlErr::UniqueConstraintViolation(_)) => BillingError::field("name", DUPLICATE),
         _ => e.into(),
     }
 }
@@ -196,7 +197,7 @@ pub async fn set_active(
     id: i32,
     active: bool,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<(), BillingError> {
     let mut p: packages::ActiveModel = get(db, id).await?.into();
     p.active = Set(active);
     p.updated_at = Set(now);
@@ -206,24 +207,27 @@ pub async fn set_active(
 
 /// Deletes a package no customer uses; otherwise says how many use it. Issued invoices keep
 /// their own copy of the package name and speed.
-pub async fn delete(db: &impl ConnectionTrait, id: i32) -> Result<(), AppError> {
+pub async fn delete(db: &impl ConnectionTrait, id: i32) -> Result<(), BillingError> {
     let p = get(db, id).await?;
     let used = customers::Entity::find()
         .filter(customers::Column::PackageId.eq(id))
         .count(db)
         .await?;
     if used > 0 {
-        return Err(AppError::Conflict(format!(
-            "Paket {} dipakai {used} pelanggan dan tidak bisa dihapus. Nonaktifkan saja, atau pindahkan pelanggannya ke paket lain.",
-            p.name
-        )));
+        return Err(BillingError::PackageInUse {
+            name: p.name,
+            customers: used,
+        });
     }
     match packages::Entity::delete_by_id(id).exec(db).await {
         Ok(_) => Ok(()),
         // A customer was given this package between the check and the delete.
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) => Err(
-            AppError::Conflict(format!("Paket {} sedang dipakai pelanggan.", p.name)),
-        ),
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) => {
+            Err(BillingError::PackageInUse {
+                name: p.name,
+                customers: 1,
+            })
+        }
         Err(e) => Err(e.into()),
     }
 }

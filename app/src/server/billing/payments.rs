@@ -2,28 +2,35 @@
 //! invoices oldest first, so arrears are paid before this month and nothing is counted twice:
 //! an invoice's `paid` is always the sum of its allocations.
 //!
-//! Overpayment is refused, not kept as credit: the schema has no credit balance, a silent
-//! credit would change next month's invoice without the admin seeing it, and an advance
-//! payment can simply be recorded after the next invoice run.
+//! What a payment brings beyond what is owed (an overpayment, or paying before the invoice
+//! exists) stays on the payment unallocated: that is the customer's credit. It is shown on the
+//! customer page and the statement, and the next invoice run uses it oldest payment first.
+//! Cancelling a payment keeps it, marked reversed with a reason; every change is logged.
 
+use super::clock::Moment;
 use crate::{
-    api::invoices::{AllocationLine, PaymentResult},
     domain::{
-        billing::{InvoiceStatus, PaymentMethod, derive_status, outstanding},
+        billing::{InvoiceStatus, MoneyChange, PaymentMethod, derive_status, outstanding},
         dates::parse_iso_date,
-        money::{parse_rupiah, rupiah},
+        money::parse_rupiah,
     },
-    error::{AppError, FieldErrors},
+    dto::invoices::{AllocationLine, PaymentResult},
+    error::FieldErrors,
+    server::billing::{
+        BillingError,
+        money_log::{self, Entry},
+        sql::stmt,
+        statement::OPEN_SQL,
+    },
     server::{
         db::begin_write,
         entity::{customers, invoices, payment_allocations, payments},
     },
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 pub const REFERENCE_MAX: usize = 120;
@@ -52,7 +59,7 @@ struct Valid {
     note: Option<String>,
 }
 
-fn validate(p: &NewPayment, today: NaiveDate) -> Result<Valid, AppError> {
+fn validate(p: &NewPayment, today: NaiveDate) -> Result<Valid, BillingError> {
     let mut errors = FieldErrors::new();
     let amount = match parse_rupiah(&p.amount) {
         Ok(0) => {
@@ -105,7 +112,7 @@ fn validate(p: &NewPayment, today: NaiveDate) -> Result<Valid, AppError> {
             format!("Catatan paling banyak {NOTE_MAX} karakter."),
         );
     }
-    errors.into_result()?;
+    errors.check()?;
     Ok(Valid {
         amount,
         method,
@@ -115,39 +122,16 @@ fn validate(p: &NewPayment, today: NaiveDate) -> Result<Valid, AppError> {
     })
 }
 
-/// Records a payment and allocates it oldest open invoice first, in one transaction.
-pub async fn record(
-    db: &DatabaseConnection,
-    input: &NewPayment,
-    recorded_by: Option<i32>,
-    today: NaiveDate,
+/// Allocates `amount` of payment `payment_id` to the customer's open invoices, oldest first
+/// (rows locked on PostgreSQL so two payments cannot fill the same gap). Returns the lines and
+/// what was left over.
+pub(crate) async fn allocate(
+    txn: &impl ConnectionTrait,
+    customer_id: i32,
+    payment_id: i32,
+    amount: i64,
     now: DateTime<Utc>,
-    tz: Tz,
-) -> Result<PaymentResult, AppError> {
-    let v = validate(input, today)?;
-    let txn = begin_write(db).await?;
-    let customer_id = match (input.invoice_id, input.customer_id) {
-        (Some(inv), _) => {
-            let inv = invoices::Entity::find_by_id(inv)
-                .one(&txn)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if inv.status == InvoiceStatus::Void.as_str() {
-                return Err(AppError::Conflict(format!(
-                    "Tagihan {} sudah dibatalkan.",
-                    inv.number
-                )));
-            }
-            inv.customer_id
-        }
-        (None, Some(c)) => c,
-        (None, None) => return Err(AppError::NotFound),
-    };
-    let customer = customers::Entity::find_by_id(customer_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // On PostgreSQL, lock the open invoices so two payments cannot both fill the same gap.
+) -> Result<(Vec<AllocationLine>, i64), BillingError> {
     let open: Vec<invoices::Model> = invoices::Entity::find()
         .filter(invoices::Column::CustomerId.eq(customer_id))
         .filter(invoices::Column::Status.is_in([
@@ -157,43 +141,9 @@ pub async fn record(
         .order_by_asc(invoices::Column::Period)
         .order_by_asc(invoices::Column::Id)
         .lock_exclusive()
-        .all(&txn)
+        .all(txn)
         .await?;
-    let owed: i64 = open
-        .iter()
-        .map(|i| outstanding(i.amount, i.discount, i.paid))
-        .sum();
-    if owed == 0 {
-        return Err(AppError::Conflict(format!(
-            "{} tidak punya tagihan terbuka. Pembayaran di muka dicatat setelah tagihan bulan berikutnya dibuat.",
-            customer.name
-        )));
-    }
-    if v.amount > owed {
-        return Err(AppError::field(
-            "amount",
-            format!(
-                "Melebihi total tagihan terbuka ({}). Kelebihan tidak disimpan sebagai saldo.",
-                rupiah(owed)
-            ),
-        ));
-    }
-    let payment = payments::ActiveModel {
-        customer_id: Set(customer_id),
-        amount: Set(v.amount),
-        method: Set(v.method.as_str().to_owned()),
-        reference: Set(v.reference),
-        paid_at: Set(super::clock::paid_at(v.paid_on, today, now, tz)),
-        recorded_by: Set(recorded_by),
-        note: Set(v.note),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-
-    let mut left = v.amount;
+    let mut left = amount;
     let mut lines = Vec::new();
     for inv in open {
         if left == 0 {
@@ -205,13 +155,13 @@ pub async fn record(
         }
         left -= take;
         payment_allocations::ActiveModel {
-            payment_id: Set(payment.id),
+            payment_id: Set(payment_id),
             invoice_id: Set(inv.id),
             amount: Set(take),
             created_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         let paid = inv.paid + take;
         let status = derive_status(inv.amount, inv.discount, paid);
@@ -226,7 +176,155 @@ pub async fn record(
         a.paid = Set(paid);
         a.status = Set(status.as_str().to_owned());
         a.updated_at = Set(now);
-        a.update(&txn).await?;
+        a.update(txn).await?;
+    }
+    Ok((lines, left))
+}
+
+/// What the customer owes on open invoices (before credit).
+async fn open_owed(txn: &impl ConnectionTrait, customer_id: i32) -> Result<i64, BillingError> {
+    Ok(count_sum(
+        txn,
+        &format!(
+            "SELECT CAST(COALESCE(SUM(amount - discount - paid), 0) AS BIGINT) AS n \
+             FROM invoices WHERE customer_id = ? AND {OPEN_SQL}"
+        ),
+        customer_id,
+    )
+    .await?)
+}
+
+async fn count_sum(txn: &impl ConnectionTrait, sql: &str, id: i32) -> Result<i64, DbErr> {
+    let row = txn.query_one_raw(stmt(txn, sql, vec![id.into()])).await?;
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+/// Unallocated money of live payments, oldest payment first.
+async fn unused_payments(
+    txn: &impl ConnectionTrait,
+    customer_id: i32,
+) -> Result<Vec<(i32, i64)>, BillingError> {
+    let rows = txn
+        .query_all_raw(stmt(
+            txn,
+            "SELECT p.id, CAST(p.amount - COALESCE(SUM(a.amount), 0) AS BIGINT) AS unused \
+             FROM payments p LEFT JOIN payment_allocations a ON a.payment_id = p.id \
+             WHERE p.customer_id = ? AND p.reversed_at IS NULL \
+             GROUP BY p.id, p.amount, p.paid_at ORDER BY p.paid_at, p.id",
+            vec![customer_id.into()],
+        ))
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let unused: i64 = r.try_get("", "unused")?;
+        if unused > 0 {
+            out.push((r.try_get("", "id")?, unused));
+        }
+    }
+    Ok(out)
+}
+
+/// Uses the customer's credit on their open invoices, oldest payment to oldest invoice, and
+/// logs it. Returns how much was used.
+pub(crate) async fn apply_credit(
+    txn: &impl ConnectionTrait,
+    customer_id: i32,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<i64, BillingError> {
+    let mut used = 0;
+    for (payment_id, unused) in unused_payments(txn, customer_id).await? {
+        let (lines, left) = allocate(txn, customer_id, payment_id, unused, now).await?;
+        for l in &lines {
+            money_log::write(
+                txn,
+                Entry::new(MoneyChange::CreditApplied, customer_id)
+                    .invoice(l.invoice_id)
+                    .payment(payment_id)
+                    .change(unused, unused - l.amount),
+                by,
+                now,
+            )
+            .await?;
+        }
+        used += unused - left;
+        if left > 0 {
+            break;
+        }
+    }
+    Ok(used)
+}
+
+/// Records a payment and allocates it oldest open invoice first, in one transaction. What is
+/// left over becomes the customer's credit.
+pub async fn record(
+    db: &DatabaseConnection,
+    input: &NewPayment,
+    recorded_by: Option<i32>,
+    at: Moment,
+) -> Result<PaymentResult, BillingError> {
+    let Moment { today, now, tz } = at;
+    let v = validate(input, today)?;
+    let txn = begin_write(db).await?;
+    let customer_id = match (input.invoice_id, input.customer_id) {
+        (Some(inv), _) => {
+            let inv = invoices::Entity::find_by_id(inv)
+                .one(&txn)
+                .await?
+                .ok_or(BillingError::NotFound)?;
+            if inv.status == InvoiceStatus::Void.as_str() {
+                return Err(BillingError::InvoiceVoid { number: inv.number });
+            }
+            if inv.status == InvoiceStatus::Draft.as_str() {
+                return Err(BillingError::InvoiceDraft { number: inv.number });
+            }
+            inv.customer_id
+        }
+        (None, Some(c)) => c,
+        (None, None) => return Err(BillingError::NotFound),
+    };
+    customers::Entity::find_by_id(customer_id)
+        .one(&txn)
+        .await?
+        .ok_or(BillingError::NotFound)?;
+    let payment = payments::ActiveModel {
+        customer_id: Set(customer_id),
+        amount: Set(v.amount),
+        method: Set(v.method.as_str().to_owned()),
+        reference: Set(v.reference),
+        paid_at: Set(super::clock::paid_at(v.paid_on, today, now, tz)),
+        recorded_by: Set(recorded_by),
+        note: Set(v.note),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let owed_before = open_owed(&txn, customer_id).await?;
+    let (lines, left) = allocate(&txn, customer_id, payment.id, v.amount, now).await?;
+    money_log::write(
+        &txn,
+        Entry::new(MoneyChange::Payment, customer_id)
+            .payment(payment.id)
+            .change(owed_before, owed_before - (v.amount - left)),
+        recorded_by,
+        now,
+    )
+    .await?;
+    if left > 0 {
+        money_log::write(
+            &txn,
+            Entry::new(MoneyChange::Credit, customer_id)
+                .payment(payment.id)
+                .change(0, left),
+            recorded_by,
+            now,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(PaymentResult {
@@ -234,22 +332,47 @@ pub async fn record(
         customer_id,
         amount: v.amount,
         allocations: lines,
-        owed_after: owed - v.amount,
+        owed_after: owed_before - (v.amount - left),
+        credit_added: left,
     })
 }
 
-/// Cancels a payment: its allocations are taken back from the invoices (which become unpaid
-/// or partial again) and the payment row is deleted.
-pub async fn delete(
+pub const REVERSE_REASON_MAX: usize = 500;
+
+/// Cancels a payment: it is kept, marked reversed with who, when and why; what it paid is
+/// taken back from the invoices (which become unpaid or partial again), and any other credit
+/// the customer has is applied to what reopened.
+pub async fn reverse(
     db: &DatabaseConnection,
     payment_id: i32,
+    reason: &str,
+    by: Option<i32>,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<(), BillingError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(BillingError::field(
+            "reason",
+            "Tulis alasan pembatalan pembayaran.",
+        ));
+    }
+    if reason.chars().count() > REVERSE_REASON_MAX {
+        return Err(BillingError::field(
+            "reason",
+            format!("Alasan paling banyak {REVERSE_REASON_MAX} karakter."),
+        ));
+    }
     let txn = begin_write(db).await?;
-    payments::Entity::find_by_id(payment_id)
+    let payment = payments::Entity::find_by_id(payment_id)
+        .lock_exclusive()
         .one(&txn)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(BillingError::NotFound)?;
+    if payment.reversed_at.is_some() {
+        return Err(BillingError::PaymentReversed);
+    }
+    let customer_id = payment.customer_id;
+    let owed_before = open_owed(&txn, customer_id).await?;
     let allocations = payment_allocations::Entity::find()
         .filter(payment_allocations::Column::PaymentId.eq(payment_id))
         .all(&txn)
@@ -259,7 +382,7 @@ pub async fn delete(
             .lock_exclusive()
             .one(&txn)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(BillingError::NotFound)?;
         let paid = inv.paid - a.amount;
         let status = derive_status(inv.amount, inv.discount, paid);
         let mut m: invoices::ActiveModel = inv.into();
@@ -268,13 +391,26 @@ pub async fn delete(
         m.updated_at = Set(now);
         m.update(&txn).await?;
     }
-    payment_allocations::Entity::delete_many()
-        .filter(payment_allocations::Column::PaymentId.eq(payment_id))
-        .exec(&txn)
-        .await?;
-    payments::Entity::delete_by_id(payment_id)
-        .exec(&txn)
-        .await?;
+    // The allocations stay as the record of what the payment had paid; a reversed payment's
+    // allocations count nowhere (credit and "paid" read live payments only).
+    let mut p: payments::ActiveModel = payment.into();
+    p.reversed_at = Set(Some(now));
+    p.reversed_by = Set(by);
+    p.reverse_reason = Set(Some(reason.to_owned()));
+    p.updated_at = Set(now);
+    p.update(&txn).await?;
+    apply_credit(&txn, customer_id, by, now).await?;
+    let owed_after = open_owed(&txn, customer_id).await?;
+    money_log::write(
+        &txn,
+        Entry::new(MoneyChange::Reversal, customer_id)
+            .payment(payment_id)
+            .change(owed_before, owed_after)
+            .reason(reason),
+        by,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

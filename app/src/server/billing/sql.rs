@@ -1,7 +1,7 @@
 //! Hand-written SQL that runs on SQLite and PostgreSQL alike: `?` placeholders become `$n`
 //! on PostgreSQL. Sums are cast to BIGINT because PostgreSQL's SUM(bigint) is NUMERIC.
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 
 pub fn stmt(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
     let backend = db.get_database_backend();
@@ -11,6 +11,21 @@ pub fn stmt(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Stateme
         sql.to_owned()
     };
     Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// `SELECT COUNT(*) AS n …` as a number.
+pub async fn count_of(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<u64, DbErr> {
+    let n = db
+        .query_one_raw(stmt(db, sql, values))
+        .await?
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 fn numbered(sql: &str) -> String {

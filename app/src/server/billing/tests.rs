@@ -8,12 +8,12 @@ use super::{
     payments::{self, NewPayment},
 };
 use crate::{
-    api::{
+    domain::{billing::InvoiceStatus, dates::Period, phone::PhoneStatus},
+    dto::{
         customers::CustomerQuery,
         invoices::{InvoiceQuery, RunResult},
     },
-    domain::{billing::InvoiceStatus, dates::Period, phone::PhoneStatus},
-    error::AppError,
+    server::billing::BillingError,
     server::{
         entity::{customers as customer_entity, invoices as invoice_entity, payment_allocations},
         testing,
@@ -25,6 +25,15 @@ use sea_orm::{
 };
 
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Jakarta;
+
+/// The real instant, on a local date of the test's calendar.
+fn at(today: NaiveDate) -> super::clock::Moment {
+    super::clock::Moment {
+        today,
+        now: Utc::now(),
+        tz: TZ,
+    }
+}
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -75,15 +84,20 @@ async fn customer(
 }
 
 async fn run(db: &DatabaseConnection, period: &str, today: &str) -> RunResult {
-    invoices::run(db, p(period), d(today), Utc::now())
-        .await
-        .unwrap()
+    invoices::run(
+        db,
+        &invoices::RunOptions::new(p(period), d(today), Utc::now()).confirm_past(),
+    )
+    .await
+    .unwrap()
 }
 
 async fn invoice_of(db: &DatabaseConnection, customer: i32, period: &str) -> invoice_entity::Model {
     invoice_entity::Entity::find()
         .filter(invoice_entity::Column::CustomerId.eq(customer))
         .filter(invoice_entity::Column::Period.eq(period))
+        // The latest: a voided period may have been issued again.
+        .order_by_desc(invoice_entity::Column::Id)
         .one(db)
         .await
         .unwrap()
@@ -95,7 +109,7 @@ async fn pay(
     customer: i32,
     amount: &str,
     today: &str,
-) -> Result<crate::api::invoices::PaymentResult, AppError> {
+) -> Result<crate::dto::invoices::PaymentResult, BillingError> {
     payments::record(
         db,
         &NewPayment {
@@ -106,10 +120,12 @@ async fn pay(
             ..Default::default()
         },
         None,
-        d(today),
-        // "Now" on that day, so "collected this month" sees it in its month.
-        super::clock::day_start_utc(d(today), TZ) + chrono::Duration::hours(10),
-        TZ,
+        super::clock::Moment {
+            today: d(today),
+            // "Now" on that day, so "collected this month" sees it in its month.
+            now: super::clock::day_start_utc(d(today), TZ) + chrono::Duration::hours(10),
+            tz: TZ,
+        },
     )
     .await
 }
@@ -151,7 +167,9 @@ async fn invoice_run_is_idempotent_and_numbers_are_sequential() {
         .await
         .unwrap();
 
-        let preview = invoices::preview_run(db, p("2026-02")).await.unwrap();
+        let preview = invoices::preview_run(db, p("2026-02"), d("2026-02-01"))
+            .await
+            .unwrap();
         assert_eq!(preview.to_create, 3, "{}", t.backend);
         assert_eq!(preview.total_amount, 150_000 + 300_000 + 100_000);
         assert_eq!(preview.no_price_count, 1);
@@ -239,9 +257,12 @@ async fn racing_runs_create_each_invoice_once_without_gaps() {
             .map(|k| {
                 let db = db.clone();
                 tokio::spawn(async move {
-                    invoices::run(&db, p("2026-11"), d("2026-11-01"), Utc::now())
-                        .await
-                        .map_err(|e| format!("run {k}: {e:?}"))
+                    invoices::run(
+                        &db,
+                        &invoices::RunOptions::new(p("2026-11"), d("2026-11-01"), Utc::now()),
+                    )
+                    .await
+                    .map_err(|e| format!("run {k}: {e:?}"))
                 })
             })
             .collect();
@@ -306,8 +327,8 @@ async fn arrears_and_allocation_across_three_months_count_nothing_twice() {
         let detail = invoices::detail(db, nov.id, d("2026-11-05"), TZ)
             .await
             .unwrap();
-        assert_eq!(detail.total, 260_000);
-        assert_eq!(detail.current_arrears, 160_000);
+        assert_eq!(detail.billed, 100_000);
+        assert_eq!(detail.other_open, 160_000);
         assert_eq!(detail.due_now, 260_000);
 
         // Pay 70.000: September (60.000) is closed first, then 10.000 goes to October.
@@ -329,28 +350,14 @@ async fn arrears_and_allocation_across_three_months_count_nothing_twice() {
             .await
             .unwrap();
         assert_eq!(detail.arrears, 160_000);
-        assert_eq!(detail.current_arrears, 90_000);
+        assert_eq!(detail.other_open, 90_000);
+        assert_eq!(detail.due_now, 190_000);
 
-        // Overpaying is refused and changes nothing.
-        let owed = customers::detail(db, c, d("2026-11-06"))
+        let owed = customers::detail(db, c, d("2026-11-06"), TZ)
             .await
             .unwrap()
             .owed;
         assert_eq!(owed, 190_000);
-        let err = pay(db, c, "190001", "2026-11-06").await.unwrap_err();
-        assert!(
-            err.field_errors()
-                .and_then(|f| f.get("amount"))
-                .is_some_and(|m| m.contains("Rp 190.000")),
-            "{err:?}"
-        );
-        assert_eq!(
-            customers::detail(db, c, d("2026-11-06"))
-                .await
-                .unwrap()
-                .owed,
-            190_000
-        );
 
         // The rest: October and November paid.
         let r = pay(db, c, "Rp 190.000", "2026-11-06").await.unwrap();
@@ -392,23 +399,31 @@ async fn arrears_and_allocation_across_three_months_count_nothing_twice() {
         assert_eq!((n.overdue_count, n.overdue_sum), (2, 200_000));
         assert_eq!(n.active_customers, 2);
 
-        // Nothing left to pay: a payment is refused with a reason.
-        let err = pay(db, c, "1000", "2026-11-07").await.unwrap_err();
-        assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
-
-        // Cancelling a payment reopens what it paid.
-        payments::delete(db, r.payment_id, Utc::now())
+        // Cancelling a payment needs a reason, keeps it as reversed and reopens what it paid.
+        let err = payments::reverse(db, r.payment_id, " ", None, Utc::now())
+            .await
+            .unwrap_err();
+        assert!(err.field_errors().and_then(|f| f.get("reason")).is_some());
+        assert_eq!(invoice_of(db, c, "2026-11").await.status, "paid");
+        payments::reverse(db, r.payment_id, "salah catat", None, Utc::now())
             .await
             .unwrap();
         assert_eq!(invoice_of(db, c, "2026-10").await.status, "partial");
         assert_eq!(invoice_of(db, c, "2026-11").await.status, "unpaid");
         assert_eq!(
-            customers::detail(db, c, d("2026-11-06"))
+            customers::detail(db, c, d("2026-11-06"), TZ)
                 .await
                 .unwrap()
                 .owed,
             190_000
         );
+        assert!(matches!(
+            payments::reverse(db, r.payment_id, "lagi", None, Utc::now()).await,
+            Err(BillingError::PaymentReversed)
+        ));
+        // The reversed payment no longer counts as money received.
+        let n = dashboard::numbers(db, d("2026-11-08"), TZ).await.unwrap();
+        assert_eq!(n.collected_this_month, 70_000);
         t.cleanup().await;
     }
 }
@@ -440,7 +455,7 @@ async fn payment_input_is_checked_and_bad_input_changes_nothing() {
             paid_on: "2026-12-31".into(),
             ..Default::default()
         };
-        let err = payments::record(db, &bad, None, d("2026-11-10"), Utc::now(), TZ)
+        let err = payments::record(db, &bad, None, at(d("2026-11-10")))
             .await
             .unwrap_err();
         let f = err.field_errors().expect("field errors");
@@ -459,7 +474,7 @@ async fn payment_input_is_checked_and_bad_input_changes_nothing() {
             paid_on: "2026-11-08".into(),
             ..Default::default()
         };
-        let r = payments::record(db, &ok, None, d("2026-11-10"), Utc::now(), TZ)
+        let r = payments::record(db, &ok, None, at(d("2026-11-10")))
             .await
             .unwrap();
         assert_eq!(r.customer_id, c);
@@ -485,13 +500,13 @@ async fn void_needs_a_reason_and_no_payments() {
         let ia = invoice_of(db, a, "2026-10").await;
         let ib = invoice_of(db, b, "2026-10").await;
 
-        let err = invoices::void(db, ia.id, "  ", Utc::now())
+        let err = invoices::void(db, ia.id, "  ", None, Utc::now())
             .await
             .unwrap_err();
         assert!(err.field_errors().and_then(|f| f.get("reason")).is_some());
         assert_eq!(invoice_of(db, a, "2026-10").await.status, "unpaid");
 
-        invoices::void(db, ia.id, "Salah tagih: pelanggan pindah", Utc::now())
+        invoices::void(db, ia.id, "Salah tagih: pelanggan pindah", None, Utc::now())
             .await
             .unwrap();
         let voided = invoice_of(db, a, "2026-10").await;
@@ -503,16 +518,16 @@ async fn void_needs_a_reason_and_no_payments() {
         assert!(voided.voided_at.is_some());
         // Twice: refused.
         assert!(matches!(
-            invoices::void(db, ia.id, "lagi", Utc::now()).await,
-            Err(AppError::Conflict(_))
+            invoices::void(db, ia.id, "lagi", None, Utc::now()).await,
+            Err(BillingError::InvoiceVoid { .. })
         ));
         // With a payment: refused, the invoice stays as it was.
         pay(db, b, "50000", "2026-10-05").await.unwrap();
-        let err = invoices::void(db, ib.id, "batal", Utc::now())
+        let err = invoices::void(db, ib.id, "batal", None, Utc::now())
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, AppError::Conflict(m) if m.contains("Rp 50.000")),
+            matches!(&err, BillingError::InvoiceHasPayments { paid: 50_000, .. }),
             "{err:?}"
         );
         assert_eq!(invoice_of(db, b, "2026-10").await.status, "partial");
@@ -526,36 +541,33 @@ async fn void_needs_a_reason_and_no_payments() {
                 ..Default::default()
             },
             None,
-            d("2026-10-06"),
-            Utc::now(),
-            TZ,
+            at(d("2026-10-06")),
         )
         .await;
-        assert!(matches!(r, Err(AppError::Conflict(_))));
+        assert!(matches!(r, Err(BillingError::InvoiceVoid { .. })));
 
-        // A void invoice is not arrears, and it is not re-issued for its period.
+        // A void invoice is not arrears.
         run(db, "2026-11", "2026-11-01").await;
         assert_eq!(invoice_of(db, a, "2026-11").await.arrears, 0);
         assert_eq!(invoice_of(db, b, "2026-11").await.arrears, 50_000);
-        assert_eq!(run(db, "2026-10", "2026-11-02").await.created, 0);
 
         // Discount: bounded by the amount and by what was already paid.
         let nov_b = invoice_of(db, b, "2026-11").await;
-        invoices::set_discount(db, nov_b.id, "25.000", Utc::now())
+        invoices::set_discount(db, nov_b.id, "25.000", None, Utc::now())
             .await
             .unwrap();
         let detail = invoices::detail(db, nov_b.id, d("2026-11-02"), TZ)
             .await
             .unwrap();
         assert_eq!(
-            (detail.discount, detail.total, detail.outstanding),
-            (25_000, 125_000, 75_000)
+            (detail.discount, detail.billed, detail.outstanding),
+            (25_000, 75_000, 75_000)
         );
-        let err = invoices::set_discount(db, ib.id, "60000", Utc::now())
+        let err = invoices::set_discount(db, ib.id, "60000", None, Utc::now())
             .await
             .unwrap_err();
         assert!(err.field_errors().and_then(|f| f.get("discount")).is_some());
-        let err = invoices::set_discount(db, nov_b.id, "100001", Utc::now())
+        let err = invoices::set_discount(db, nov_b.id, "100001", None, Utc::now())
             .await
             .unwrap_err();
         assert!(err.field_errors().and_then(|f| f.get("discount")).is_some());
@@ -573,7 +585,7 @@ async fn packages_in_use_cannot_be_deleted_and_names_are_unique() {
 
         let err = packages::delete(db, used).await.unwrap_err();
         assert!(
-            matches!(&err, AppError::Conflict(m) if m.contains("dipakai 1 pelanggan")),
+            matches!(&err, BillingError::PackageInUse { customers: 1, .. }),
             "{err:?}"
         );
         assert_eq!(packages::list(db).await.unwrap().len(), 2);
@@ -714,7 +726,7 @@ async fn customers_get_gap_free_codes_and_normalised_numbers() {
             q: q.into(),
             ..Default::default()
         };
-        let ids = |page: crate::api::customers::CustomerPage| {
+        let ids = |page: crate::dto::customers::CustomerPage| {
             page.rows.iter().map(|r| r.id).collect::<Vec<_>>()
         };
         assert_eq!(ids(customers::list(db, &q("nin")).await.unwrap()), vec![b]);
@@ -806,7 +818,7 @@ async fn csv_import_good_file() {
         assert_eq!(all[4].billing_day, 31);
 
         // Export, then import the export elsewhere: same customers.
-        let csv = csv_io::export_customers(db).await.unwrap();
+        let csv = String::from_utf8(csv_io::export_customers(db).await.unwrap()).unwrap();
         assert!(csv.starts_with("\u{feff}kode,nama,no_hp"));
         assert!(csv.contains("\"Bu Sri; warung\"") || csv.contains("Bu Sri; warung"));
         let t2 = testing::sqlite().await;
@@ -1026,10 +1038,13 @@ async fn invoice_table_filters_sorts_pages_and_counts() {
             ..nov.clone()
         })
         .await;
-        let totals: Vec<i64> = by_total.rows.iter().map(|r| r.total).collect();
+        let totals: Vec<i64> = by_total.rows.iter().map(|r| r.billed()).collect();
         assert!(totals.windows(2).all(|w| w[0] >= w[1]));
-        // Premium customers who paid nothing in October carry 250.000 arrears: 500.000 total.
-        assert_eq!(totals[0], 500_000);
+        // "Tagihan" sorts by this period's bill; arrears are other invoices' money.
+        assert_eq!(totals[0], 250_000);
+        // Premium customers who paid nothing in October owe both months now.
+        assert_eq!(by_total.rows[0].owed_now, 500_000);
+        assert_eq!(by_total.rows[0].open_months, 2);
         let by_customer = list(InvoiceQuery {
             sort: "customer".into(),
             ..nov.clone()
@@ -1075,6 +1090,7 @@ async fn invoice_table_filters_sorts_pages_and_counts() {
         )
         .await
         .unwrap();
+        let csv = String::from_utf8(csv).unwrap();
         assert_eq!(csv.lines().count(), 2, "{csv}");
         t.cleanup().await;
     }
@@ -1105,6 +1121,157 @@ async fn migrations_roll_back_to_zero_and_forward_again() {
         .await
         .unwrap();
         assert_eq!(page.total, 1);
+        t.cleanup().await;
+    }
+}
+
+/// One rule for "can this customer get WhatsApp": the dashboard's "no WhatsApp" count, the
+/// invoice table's has-WhatsApp filter and its per-row flag agree, customer by customer, with
+/// the domain rule (a number WhatsApp said is unknown counts as unreachable everywhere).
+#[tokio::test]
+async fn whatsapp_reachability_is_one_rule_for_dashboard_table_and_rows() {
+    use crate::domain::whatsapp::Reach;
+    use sea_orm::{ActiveModelTrait, Set};
+    for t in testing::all().await {
+        let db = &t.db;
+        let pkg = package(db, "Rumahan", "150000").await;
+        let ready = customer(db, "Ani", "0812 1111 0001", Some(pkg), 10).await;
+        let warn = customer(db, "Budi", "021 555 0101", Some(pkg), 10).await;
+        let none = customer(db, "Citra", "", Some(pkg), 10).await;
+        let bad = customer(db, "Dodi", "0812 1111 0004", Some(pkg), 10).await;
+        let refused = customer(db, "Eka", "0812 1111 0005", Some(pkg), 10).await;
+        let edit = |id: i32, f: fn(&mut customer_entity::ActiveModel)| async move {
+            let m = customer_entity::Entity::find_by_id(id)
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap();
+            let mut a: customer_entity::ActiveModel = m.into();
+            f(&mut a);
+            a.update(db).await.unwrap();
+        };
+        // An imported row whose number was kept though unreadable.
+        edit(bad, |a| a.phone_status = Set("invalid".into())).await;
+        // WAHA answered check-exists: no WhatsApp account on this number.
+        edit(refused, |a| a.wa_exists = Set(Some(false))).await;
+        run(db, "2026-11", "2026-11-01").await;
+
+        let today = d("2026-11-05");
+        let numbers = dashboard::numbers(db, today, TZ).await.unwrap();
+        let all = invoices::list(
+            db,
+            &InvoiceQuery {
+                period: "2026-11".into(),
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .unwrap();
+        let filtered = invoices::list(
+            db,
+            &InvoiceQuery {
+                period: "2026-11".into(),
+                has_wa: true,
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .unwrap();
+        assert_eq!(numbers.active_customers, 5, "{}", t.backend);
+        assert_eq!(
+            numbers.active_customers - numbers.active_without_wa,
+            filtered.total,
+            "dashboard and table filter disagree on {}",
+            t.backend
+        );
+        let mut reachable: Vec<i32> = filtered.rows.iter().map(|r| r.customer_id).collect();
+        reachable.sort();
+        let mut expected = vec![ready, warn];
+        expected.sort();
+        assert_eq!(reachable, expected, "{}", t.backend);
+        for row in &all.rows {
+            let c = customer_entity::Entity::find_by_id(row.customer_id)
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap();
+            let rule = Reach::of(
+                c.wa_number.as_deref(),
+                crate::domain::phone::PhoneStatus::parse(&c.phone_status),
+                c.wa_exists,
+            );
+            assert_eq!(row.wa_ok, rule.is_ready(), "{} on {}", c.name, t.backend);
+            assert_eq!(row.wa_ok, expected.contains(&c.id));
+        }
+        assert!([none, bad, refused].iter().all(|c| !reachable.contains(c)));
+        t.cleanup().await;
+    }
+}
+
+/// A statement lists every open invoice once and owes their sum; a voided invoice no longer
+/// holds its period (a live duplicate is still refused by the database).
+#[tokio::test]
+async fn statements_owe_each_open_month_once_and_void_frees_the_period() {
+    use sea_orm::{ActiveModelTrait, Set};
+    for t in testing::all().await {
+        let db = &t.db;
+        let pkg = package(db, "Rumahan", "150000").await;
+        let ani = customer(db, "Ani", "0812 1111 0001", Some(pkg), 10).await;
+        let budi = customer(db, "Budi", "0812 1111 0002", Some(pkg), 10).await;
+        for (period, day) in [
+            ("2026-10", "2026-10-01"),
+            ("2026-11", "2026-11-01"),
+            ("2026-12", "2026-12-01"),
+        ] {
+            run(db, period, day).await;
+        }
+        pay(db, ani, "50000", "2026-12-01").await.unwrap();
+        let all = super::statement::for_customers(db, &[ani, budi, 9999])
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 2, "{}", t.backend);
+        let a = &all[&ani];
+        assert_eq!(a.months(), 3);
+        assert_eq!(a.owed(), 400_000, "{}", t.backend);
+        assert_eq!(a.lines[0].period, "2026-10");
+        assert_eq!(a.lines[0].owed(), 100_000);
+        assert_eq!(all[&budi].owed(), 450_000);
+
+        // Void November: the statement drops it, and November may be issued again.
+        let nov = invoice_of(db, budi, "2026-11").await;
+        invoices::void(db, nov.id, "salah tagih", None, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(
+            super::statement::of_customer(db, budi)
+                .await
+                .unwrap()
+                .owed(),
+            300_000
+        );
+        let again = |number: &str| invoice_entity::ActiveModel {
+            number: Set(number.into()),
+            customer_id: Set(budi),
+            period: Set("2026-11".into()),
+            issue_date: Set(d("2026-12-02")),
+            due_date: Set(d("2026-12-09")),
+            amount: Set(150_000),
+            arrears: Set(0),
+            discount: Set(0),
+            paid: Set(0),
+            status: Set("unpaid".into()),
+            created_at: Set(Utc::now()),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        again("INV-202611-90001").insert(db).await.unwrap();
+        assert!(
+            again("INV-202611-90002").insert(db).await.is_err(),
+            "two live invoices for one period on {}",
+            t.backend
+        );
         t.cleanup().await;
     }
 }

@@ -1,6 +1,7 @@
 //! What the engine needs from WhatsApp, as a trait: the real WAHA client implements it, tests
 //! can substitute their own. Failures arrive already classified (DESIGN §5.3).
 
+use crate::domain::whatsapp::SessionStatus;
 use async_trait::async_trait;
 
 /// A message this account sent in a chat, as WAHA's history reports it.
@@ -54,7 +55,7 @@ impl std::fmt::Display for Failure {
 #[async_trait]
 pub trait Channel: Send + Sync + 'static {
     /// The session's status as WAHA names it (WORKING, SCAN_QR_CODE, STOPPED, ...).
-    async fn status(&self, session: &str) -> Result<String, Failure>;
+    async fn status(&self, session: &str) -> Result<SessionStatus, Failure>;
 
     /// Whether the number has WhatsApp, and the chat id to send to (it may differ from
     /// `<digits>@c.us`). `Ok(None)`: not on WhatsApp.

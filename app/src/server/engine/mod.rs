@@ -9,13 +9,17 @@
 //!   the chat's recent messages before any resend, and marked `unknown` when that cannot decide.
 
 pub mod channel;
+pub mod error;
 pub mod outbox;
 pub mod policy;
+pub mod recheck;
 #[cfg(test)]
 mod tests;
 mod worker;
 
 pub use channel::{Channel, Failure, FailureKind, Outgoing};
+pub use error::EngineError;
+pub use recheck::{NoRecheck, Recheck, Verdict};
 
 use sea_orm::DatabaseConnection;
 use std::{collections::HashMap, sync::Arc, time::Duration};
@@ -81,17 +85,35 @@ impl EngineHandle {
     }
 }
 
+/// What the engine talks to: WhatsApp, and the check before each send.
+#[derive(Clone)]
+pub struct Ports {
+    pub channel: Arc<dyn Channel>,
+    pub recheck: Arc<dyn Recheck>,
+}
+
+impl Ports {
+    /// A channel and no check before sending (everything goes as queued).
+    pub fn channel_only(channel: Arc<dyn Channel>) -> Self {
+        Self {
+            channel,
+            recheck: Arc::new(NoRecheck),
+        }
+    }
+}
+
 /// Runs the engine until `stop`: one worker per WhatsApp session with work.
 pub fn spawn(
     db: DatabaseConnection,
-    channel: Arc<dyn Channel>,
+    ports: Ports,
     config: EngineConfig,
     handle: EngineHandle,
     stop: CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
     let ctx = Arc::new(worker::Ctx {
         db,
-        channel,
+        channel: ports.channel,
+        recheck: ports.recheck,
         config,
         wake: handle.wake.clone(),
     });

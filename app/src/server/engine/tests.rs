@@ -3,11 +3,15 @@
 
 use super::{
     Channel, EngineConfig, EngineHandle, Failure, FailureKind, Outgoing,
-    outbox::{self, Counts, NewItem, NewJob, state},
+    outbox::{self, NewItem, NewJob},
     policy, spawn,
 };
 use crate::{
-    domain::sending::{Pacing, QuietHours, SendPolicy},
+    domain::{
+        sending::{ItemState, JobKind, JobState, Pacing, QuietHours, SendPolicy},
+        whatsapp::SessionStatus,
+    },
+    dto::sending::JobCounts,
     server::{entity::send_items, testing},
 };
 use async_trait::async_trait;
@@ -79,8 +83,8 @@ fn transient(maybe_sent: bool) -> Failure {
 
 #[async_trait]
 impl Channel for Fake {
-    async fn status(&self, _session: &str) -> Result<String, Failure> {
-        Ok(self.s.lock().unwrap().status.clone())
+    async fn status(&self, _session: &str) -> Result<SessionStatus, Failure> {
+        Ok(SessionStatus::parse(&self.s.lock().unwrap().status))
     }
 
     async fn check_exists(&self, _session: &str, number: &str) -> Result<Option<String>, Failure> {
@@ -181,7 +185,7 @@ fn job(n: usize, delay_ms: i64) -> NewJob {
 /// Items `first..first + n`, each with its own number and text.
 fn job_from(first: usize, n: usize, delay_ms: i64) -> NewJob {
     NewJob {
-        kind: "bulk",
+        kind: JobKind::Bulk,
         template_kind: "invoice".into(),
         wa_session: "default".into(),
         pacing: Pacing {
@@ -199,6 +203,8 @@ fn job_from(first: usize, n: usize, delay_ms: i64) -> NewJob {
                     chat_id: format!("{number}@c.us"),
                     wa_number: number,
                     body: format!("Tagihan nomor {i}"),
+                    statement_total: None,
+                    customers: Vec::new(),
                 }
             })
             .collect(),
@@ -212,7 +218,13 @@ struct Running {
 
 fn run(db: &DatabaseConnection, fake: Arc<Fake>, cfg: EngineConfig) -> Running {
     let stop = CancellationToken::new();
-    let task = spawn(db.clone(), fake, cfg, EngineHandle::default(), stop.clone());
+    let task = spawn(
+        db.clone(),
+        super::Ports::channel_only(fake),
+        cfg,
+        EngineHandle::default(),
+        stop.clone(),
+    );
     Running { stop, task }
 }
 
@@ -228,8 +240,8 @@ async fn wait_for(
     job_id: i32,
     what: &str,
     timeout: Duration,
-    done: impl Fn(&Counts) -> bool,
-) -> Counts {
+    done: impl Fn(&JobCounts) -> bool,
+) -> JobCounts {
     let start = Instant::now();
     loop {
         let c = outbox::counts(db, job_id).await.unwrap();
@@ -287,7 +299,7 @@ async fn a_job_is_sent_in_order_paced_and_marked_done() {
             );
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
-        assert_eq!(job_row(&t.db, j.id).await.state, state::JOB_DONE);
+        assert_eq!(job_row(&t.db, j.id).await.state, JobState::Done.as_str());
         let items = send_items::Entity::find()
             .order_by_asc(send_items::Column::Id)
             .all(&t.db)
@@ -343,7 +355,7 @@ async fn not_on_whatsapp_fails_at_once_with_a_reason() {
         .await
         .unwrap()
         .into_iter()
-        .find(|i| i.state == state::FAILED)
+        .find(|i| i.state == ItemState::Failed.as_str())
         .unwrap();
     assert_eq!(failed.error_code.as_deref(), Some("not_on_whatsapp"));
     assert_eq!(
@@ -364,7 +376,7 @@ async fn a_session_that_stops_pauses_the_job_which_resumes_when_it_works_again()
         let start = Instant::now();
         loop {
             let row = job_row(&t.db, j.id).await;
-            if row.state == state::JOB_PAUSED {
+            if row.state == JobState::Paused.as_str() {
                 assert_eq!(row.pause_reason.as_deref(), Some("session_not_working"));
                 assert!(row.pause_detail.unwrap().contains("STARTING"));
                 break;
@@ -399,7 +411,7 @@ async fn whatsapps_463_lock_pauses_until_the_admin_resumes() {
     let j = outbox::enqueue(&t.db, job(5, 10)).await.unwrap();
     let eng = run(&t.db, fake.clone(), fast());
     let start = Instant::now();
-    while job_row(&t.db, j.id).await.state != state::JOB_PAUSED {
+    while job_row(&t.db, j.id).await.state != JobState::Paused.as_str() {
         assert!(
             start.elapsed() < Duration::from_secs(10),
             "job never paused"
@@ -411,7 +423,7 @@ async fn whatsapps_463_lock_pauses_until_the_admin_resumes() {
     assert!(!row.auto_resume);
     // The session is WORKING, yet nothing resumes by itself after a 463.
     tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(job_row(&t.db, j.id).await.state, state::JOB_PAUSED);
+    assert_eq!(job_row(&t.db, j.id).await.state, JobState::Paused.as_str());
     assert_eq!(fake.sent().len(), 2);
     let c = outbox::counts(&t.db, j.id).await.unwrap();
     assert_eq!(
@@ -494,7 +506,7 @@ async fn when_the_chat_cannot_be_checked_the_item_is_left_to_the_admin() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(unknown.state, state::UNKNOWN);
+    assert_eq!(unknown.state, ItemState::Unknown.as_str());
     assert!(unknown.error.unwrap().contains("Periksa chat pelanggan"));
     eng.stop().await;
     t.cleanup().await;
@@ -689,7 +701,7 @@ async fn the_admin_can_pause_resume_cancel_resend_failed_and_decide_unknown_item
         assert!(outbox::cancel_job(db, j2.id, Utc::now()).await.unwrap());
         let c = outbox::counts(db, j2.id).await.unwrap();
         assert_eq!(c.cancelled, 3);
-        assert_eq!(job_row(db, j2.id).await.state, state::JOB_CANCELLED);
+        assert_eq!(job_row(db, j2.id).await.state, JobState::Cancelled.as_str());
         eng.stop().await;
         t.cleanup().await;
     }

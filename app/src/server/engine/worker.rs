@@ -4,10 +4,9 @@
 use super::{
     EngineConfig,
     channel::{Channel, Failure, FailureKind},
-    outbox::{self, state},
-    policy,
+    outbox, policy,
 };
-use crate::domain::sending::{MAX_ATTEMPTS, Pacing, backoff, day_key};
+use crate::domain::sending::{ItemState, MAX_ATTEMPTS, Pacing, backoff, day_key};
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbErr,
@@ -20,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 pub(super) struct Ctx {
     pub db: DatabaseConnection,
     pub channel: Arc<dyn Channel>,
+    pub recheck: Arc<dyn super::Recheck>,
     pub config: EngineConfig,
     pub wake: Arc<Notify>,
 }
@@ -137,7 +137,7 @@ async fn step(
         mem.last_status_check = Some(std::time::Instant::now());
         if let Ok(status) = ctx.channel.status(name).await {
             outbox::set_status(db, name, &status, now).await?;
-            if status == "WORKING" {
+            if status.is_working() {
                 let n = outbox::resume_auto(db, name, now).await?;
                 tracing::info!(session = %name, jobs = n, "session WORKING again: paused jobs resume");
                 return Ok(Step::Continue);
@@ -208,14 +208,61 @@ async fn step(
             db,
             item.id,
             fence,
-            now,
-            false,
-            item.verify_first,
-            None,
+            outbox::Requeue {
+                at: now,
+                count_attempt: false,
+                verify_first: item.verify_first,
+                error: None,
+            },
             Utc::now(),
         )
         .await?;
         return Ok(Step::Continue);
+    }
+
+    // A statement is checked again just before it goes: paid meanwhile → skipped; the amount
+    // changed → the text is rendered again. (Not a message that may already have gone out:
+    // that one is looked for in the chat as it was.)
+    let mut item = item;
+    if !item.verify_first && item.statement_total.is_some() {
+        match ctx.recheck.recheck(&item).await {
+            Ok(super::Verdict::Send) => {}
+            Ok(super::Verdict::Skip { note }) => {
+                let done = Utc::now();
+                let txn = crate::server::db::begin_write(db).await?;
+                outbox::skip(&txn, item.id, fence, &note, done).await?;
+                outbox::finish_jobs(&txn, name, done).await?;
+                txn.commit().await?;
+                tracing::info!(item = item.id, %note, "not sent: no longer due");
+                return Ok(Step::Continue);
+            }
+            Ok(super::Verdict::Rewrite { body, total, note }) => {
+                if outbox::rewrite(db, item.id, fence, &body, total, &note, Utc::now()).await? {
+                    tracing::info!(item = item.id, %note, "statement rendered again before sending");
+                    item.body = body;
+                    item.statement_total = Some(total);
+                }
+            }
+            Err(e) => {
+                // Cannot tell what is owed now: do not send a figure that may be wrong; try
+                // again shortly without spending an attempt.
+                tracing::warn!(item = item.id, error = %e, "statement check failed; retrying");
+                outbox::requeue(
+                    db,
+                    item.id,
+                    fence,
+                    outbox::Requeue {
+                        at: Utc::now() + chrono::Duration::seconds(10),
+                        count_attempt: false,
+                        verify_first: false,
+                        error: None,
+                    },
+                    Utc::now(),
+                )
+                .await?;
+                return Ok(Step::Continue);
+            }
+        }
     }
 
     let pacing = Pacing {
@@ -223,7 +270,17 @@ async fn step(
         jitter_ms: job.jitter_ms,
     };
     let attempt = item.attempts + 1;
-    let paced = deliver(ctx, name, &item, fence, attempt, stop).await?;
+    let paced = deliver(
+        ctx,
+        name,
+        Claim {
+            item: &item,
+            fence,
+            attempt,
+        },
+        stop,
+    )
+    .await?;
 
     let done = Utc::now();
     let slowdown = session.slowdown.max(1);
@@ -259,10 +316,12 @@ async fn step(
         &txn,
         name,
         me,
-        next_send_at,
-        &today,
-        sent_today,
-        slowdown,
+        &outbox::PacingState {
+            next_send_at,
+            day: &today,
+            sent_today,
+            slowdown,
+        },
         done,
     )
     .await?;
@@ -293,14 +352,25 @@ fn unreachable_row(name: &str) -> crate::server::entity::wa_sessions::Model {
 }
 
 /// One attempt at one claimed item; records its outcome (fenced) and says how it paced.
+/// An item this worker claimed: the row, the claim's fence, and which attempt this is.
+#[derive(Clone, Copy)]
+struct Claim<'a> {
+    item: &'a crate::server::entity::send_items::Model,
+    fence: i64,
+    attempt: i32,
+}
+
 async fn deliver(
     ctx: &Ctx,
     name: &str,
-    item: &crate::server::entity::send_items::Model,
-    fence: i64,
-    attempt: i32,
+    claim: Claim<'_>,
     stop: &CancellationToken,
 ) -> Result<Paced, DbErr> {
+    let Claim {
+        item,
+        fence,
+        attempt,
+    } = claim;
     let db = &ctx.db;
 
     // 1. A message that may already have gone out is looked for in the chat first.
@@ -324,22 +394,14 @@ async fn deliver(
                 // WAHA cannot show the chat right now: retry like any transient failure, and
                 // only when the attempts are spent leave the decision to the admin.
                 if attempt >= MAX_ATTEMPTS {
-                    outbox::finish_unsent(
-                        db,
-                        item.id,
-                        fence,
-                        state::UNKNOWN,
-                        "verify_failed",
-                        &format!(
+                    outbox::finish_unsent(db, item.id, fence, outbox::Unsent { state: ItemState::Unknown, code: "verify_failed", message: &format!(
                             "Pengiriman terputus dan riwayat chat tidak dapat diperiksa ({}). Periksa chat pelanggan, lalu kirim ulang atau batalkan.",
                             f.message
-                        ),
-                        Utc::now(),
-                    )
+                        ) }, Utc::now())
                     .await?;
                     return Ok(Paced::Untouched);
                 }
-                return on_failure(ctx, name, item, fence, attempt, f, true).await;
+                return on_failure(ctx, name, claim, f, true).await;
             }
         }
     }
@@ -352,9 +414,11 @@ async fn deliver(
                 db,
                 item.id,
                 fence,
-                state::FAILED,
-                "not_on_whatsapp",
-                "Nomor ini tidak terdaftar di WhatsApp.",
+                outbox::Unsent {
+                    state: ItemState::Failed,
+                    code: "not_on_whatsapp",
+                    message: "Nomor ini tidak terdaftar di WhatsApp.",
+                },
                 Utc::now(),
             )
             .await?;
@@ -362,7 +426,7 @@ async fn deliver(
         }
         Err(RecipientError::Db(e)) => return Err(e),
         Err(RecipientError::Channel(f)) => {
-            return on_failure(ctx, name, item, fence, attempt, f, item.verify_first).await;
+            return on_failure(ctx, name, claim, f, item.verify_first).await;
         }
     };
     if chat_id != item.chat_id {
@@ -403,10 +467,12 @@ async fn deliver(
             db,
             item.id,
             fence,
-            Utc::now(),
-            false,
-            true,
-            None,
+            outbox::Requeue {
+                at: Utc::now(),
+                count_attempt: false,
+                verify_first: true,
+                error: None,
+            },
             Utc::now(),
         )
         .await?;
@@ -414,7 +480,7 @@ async fn deliver(
     };
     match result {
         Ok(id) => Ok(Paced::Spaced { sent: Some(id) }),
-        Err(f) => on_failure(ctx, name, item, fence, attempt, f, item.verify_first).await,
+        Err(f) => on_failure(ctx, name, claim, f, item.verify_first).await,
     }
 }
 
@@ -422,12 +488,15 @@ async fn deliver(
 async fn on_failure(
     ctx: &Ctx,
     name: &str,
-    item: &crate::server::entity::send_items::Model,
-    fence: i64,
-    attempt: i32,
+    claim: Claim<'_>,
     f: Failure,
     was_verifying: bool,
 ) -> Result<Paced, DbErr> {
+    let Claim {
+        item,
+        fence,
+        attempt,
+    } = claim;
     let db = &ctx.db;
     let now = Utc::now();
     match f.kind {
@@ -436,7 +505,7 @@ async fn on_failure(
             if attempt >= MAX_ATTEMPTS {
                 let (final_state, message) = if verify {
                     (
-                        state::UNKNOWN,
+                        ItemState::Unknown,
                         format!(
                             "Tidak dapat dipastikan terkirim setelah {attempt} percobaan ({}). Periksa chat pelanggan, lalu kirim ulang atau batalkan.",
                             f.message
@@ -444,12 +513,22 @@ async fn on_failure(
                     )
                 } else {
                     (
-                        state::FAILED,
+                        ItemState::Failed,
                         format!("Gagal setelah {attempt} percobaan: {}", f.message),
                     )
                 };
-                outbox::finish_unsent(db, item.id, fence, final_state, &f.code, &message, now)
-                    .await?;
+                outbox::finish_unsent(
+                    db,
+                    item.id,
+                    fence,
+                    outbox::Unsent {
+                        state: final_state,
+                        code: &f.code,
+                        message: &message,
+                    },
+                    now,
+                )
+                .await?;
             } else {
                 let wait = backoff(attempt, rand::random::<f64>());
                 let scaled = (wait.num_milliseconds() as f64 * ctx.config.retry_scale) as i64;
@@ -458,10 +537,12 @@ async fn on_failure(
                     db,
                     item.id,
                     fence,
-                    at,
-                    true,
-                    verify,
-                    Some((&f.code, &f.message)),
+                    outbox::Requeue {
+                        at,
+                        count_attempt: true,
+                        verify_first: verify,
+                        error: Some((&f.code, &f.message)),
+                    },
                     now,
                 )
                 .await?;
@@ -469,8 +550,18 @@ async fn on_failure(
             Ok(Paced::Spaced { sent: None })
         }
         FailureKind::Recipient => {
-            outbox::finish_unsent(db, item.id, fence, state::FAILED, &f.code, &f.message, now)
-                .await?;
+            outbox::finish_unsent(
+                db,
+                item.id,
+                fence,
+                outbox::Unsent {
+                    state: ItemState::Failed,
+                    code: &f.code,
+                    message: &f.message,
+                },
+                now,
+            )
+            .await?;
             Ok(Paced::Spaced { sent: None })
         }
         FailureKind::Channel { auto_resume } => {
@@ -478,15 +569,26 @@ async fn on_failure(
                 db,
                 item.id,
                 fence,
-                now,
-                false,
-                was_verifying,
-                Some((&f.code, &f.message)),
+                outbox::Requeue {
+                    at: now,
+                    count_attempt: false,
+                    verify_first: was_verifying,
+                    error: Some((&f.code, &f.message)),
+                },
                 now,
             )
             .await?;
-            let n =
-                outbox::pause_session_jobs(db, name, &f.code, &f.message, auto_resume, now).await?;
+            let n = outbox::pause_session_jobs(
+                db,
+                name,
+                outbox::PauseReason {
+                    code: &f.code,
+                    message: &f.message,
+                    auto_resume,
+                },
+                now,
+            )
+            .await?;
             tracing::warn!(session = %name, jobs = n, reason = %f.code, "sending paused");
             Ok(Paced::Untouched)
         }
@@ -495,10 +597,12 @@ async fn on_failure(
                 db,
                 item.id,
                 fence,
-                now,
-                false,
-                was_verifying,
-                Some((&f.code, &f.message)),
+                outbox::Requeue {
+                    at: now,
+                    count_attempt: false,
+                    verify_first: was_verifying,
+                    error: Some((&f.code, &f.message)),
+                },
                 now,
             )
             .await?;

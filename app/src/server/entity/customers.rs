@@ -28,6 +28,8 @@ pub struct Model {
     pub status: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub notes: Option<String>,
+    /// When service starts: no invoice for months before it; the first may be pro-rata.
+    pub start_date: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

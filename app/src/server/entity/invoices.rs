@@ -28,6 +28,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub void_reason: Option<String>,
     pub voided_at: Option<DateTimeUtc>,
+    /// The run that created it (`None`: issued one by one, e.g. re-issued after a void).
+    pub run_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -14,6 +14,11 @@ pub struct Model {
     pub recorded_by: Option<i32>,
     #[sea_orm(column_type = "Text", nullable)]
     pub note: Option<String>,
+    /// Set when the payment was cancelled: it is kept, and its allocations no longer count.
+    pub reversed_at: Option<DateTimeUtc>,
+    pub reversed_by: Option<i32>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub reverse_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

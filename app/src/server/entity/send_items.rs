@@ -27,6 +27,12 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub error: Option<String>,
     pub sent_at: Option<DateTimeUtc>,
+    /// For a statement: what the customer(s) owed when it was rendered (checked again just
+    /// before sending).
+    pub statement_total: Option<i64>,
+    /// For the report: re-rendered because the money changed, skipped because paid, …
+    #[sea_orm(column_type = "Text", nullable)]
+    pub note: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

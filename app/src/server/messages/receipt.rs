@@ -2,7 +2,7 @@
 
 use crate::{
     domain::{billing::PaymentMethod, messages::PaymentFacts},
-    error::AppError,
+    server::messages::MessageError,
     server::{
         AppState,
         billing::sql::stmt,
@@ -12,21 +12,19 @@ use crate::{
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// The invoice a receipt is about (the newest one the payment settled) and the payment.
-pub async fn facts(state: &AppState, payment_id: i32) -> Result<(i32, PaymentFacts), AppError> {
+pub async fn facts(state: &AppState, payment_id: i32) -> Result<(i32, PaymentFacts), MessageError> {
     let db = &state.db;
     let p = payments::Entity::find_by_id(payment_id)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(MessageError::NotFound)?;
     let invoice_id = payment_allocations::Entity::find()
         .filter(payment_allocations::Column::PaymentId.eq(payment_id))
         .order_by_desc(payment_allocations::Column::InvoiceId)
         .one(db)
         .await?
         .map(|a| a.invoice_id)
-        .ok_or_else(|| {
-            AppError::Conflict("Pembayaran ini tidak tercatat pada tagihan mana pun.".into())
-        })?;
+        .ok_or(MessageError::PaymentWithoutInvoice)?;
     let owed_after = db
         .query_one_raw(stmt(
             db,

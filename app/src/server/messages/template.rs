@@ -1,7 +1,7 @@
 //! Rendering with minijinja. Strict: an unknown variable is an error when the template is
 //! saved, never an empty hole in a customer's message.
 
-use crate::domain::messages::{MessageVars, TemplateKind};
+use crate::domain::messages::{MessageVars, OpenInvoiceVars, TemplateKind};
 use minijinja::{Environment, UndefinedBehavior};
 
 /// A template problem, with the line it is on when known.
@@ -24,9 +24,37 @@ impl TemplateError {
 /// Templates are short admin texts: bound the work one may do.
 const FUEL: u64 = 50_000;
 const MAX_LEN: usize = 4_000;
+/// The most one rendering may produce. A WhatsApp text is far shorter; this only stops a
+/// template (or a bulk job of them) from building huge strings.
+pub const MAX_OUTPUT: usize = 64 * 1024;
+
+/// Filters and globals that can make a string much longer than their input in one step
+/// (fuel counts steps, not bytes), or hold state across loop turns.
+const REMOVED_FILTERS: &[&str] = &[
+    "indent",
+    "replace",
+    "format",
+    "pprint",
+    "tojson",
+    "urlencode",
+    "batch",
+    "groupby",
+];
+const REMOVED_GLOBALS: &[&str] = &["namespace", "range", "debug", "cycler", "joiner"];
+/// Block tags a message template may use. `set`, `with`, `macro`, `call` and `filter` are left
+/// out: each can double a string per step, which no instruction budget bounds.
+const ALLOWED_BLOCKS: &[&str] = &[
+    "if", "elif", "else", "endif", "for", "endfor", "raw", "endraw",
+];
 
 fn env() -> Environment<'static> {
     let mut env = Environment::new();
+    for f in REMOVED_FILTERS {
+        env.remove_filter(f);
+    }
+    for g in REMOVED_GLOBALS {
+        env.remove_global(g);
+    }
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(FUEL));
     // Plain text for WhatsApp: no HTML escaping.
@@ -58,6 +86,7 @@ pub fn validate(kind: TemplateKind, body: &str) -> Result<(), TemplateError> {
             message: format!("Template terlalu panjang (maksimal {MAX_LEN} karakter)."),
         });
     }
+    check_tags(body)?;
     let env = env();
     let tmpl = env.template_from_str(body).map_err(|e| syntax_error(&e))?;
     let known: Vec<&str> = kind.variables().map(|v| v.name).collect();
@@ -84,26 +113,136 @@ pub fn validate(kind: TemplateKind, body: &str) -> Result<(), TemplateError> {
     render(body, &sample(kind)).map(|_| ())
 }
 
+/// Refuses block tags outside [`ALLOWED_BLOCKS`] and the `*` operator (string repetition)
+/// inside any tag. Quoted text inside tags and everything outside tags (WhatsApp's `*bold*`)
+/// is left alone.
+fn check_tags(body: &str) -> Result<(), TemplateError> {
+    let bytes = body.as_bytes();
+    let line_at = |i: usize| body[..i].matches('\n').count() + 1;
+    let refuse = |i: usize, message: String| TemplateError {
+        line: Some(line_at(i)),
+        message,
+    };
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let block = &body[i..i + 2] == "{%";
+        if !(block || &body[i..i + 2] == "{{" || &body[i..i + 2] == "{#") {
+            i += 1;
+            continue;
+        }
+        if &body[i..i + 2] == "{#" {
+            i = body[i..].find("#}").map_or(bytes.len(), |e| i + e + 2);
+            continue;
+        }
+        let start = i;
+        let close = if block { "%}" } else { "}}" };
+        let mut j = i + 2;
+        let mut quote: Option<u8> = None;
+        let mut first_word = None::<String>;
+        while j < bytes.len() {
+            let c = bytes[j];
+            match quote {
+                Some(q) => {
+                    if c == b'\\' {
+                        j += 1;
+                    } else if c == q {
+                        quote = None;
+                    }
+                }
+                None => {
+                    if body[j..].starts_with(close) {
+                        break;
+                    }
+                    if c == b'"' || c == b'\'' {
+                        quote = Some(c);
+                    } else if c == b'*' {
+                        return Err(refuse(
+                            start,
+                            "Operator “*” tidak boleh dipakai di dalam template.".into(),
+                        ));
+                    } else if block && first_word.is_none() && c.is_ascii_alphabetic() {
+                        let end = body[j..]
+                            .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                            .map_or(bytes.len(), |e| j + e);
+                        first_word = Some(body[j..end].to_owned());
+                    }
+                }
+            }
+            j += 1;
+        }
+        if let Some(w) = first_word
+            && !ALLOWED_BLOCKS.contains(&w.as_str())
+        {
+            return Err(refuse(
+                start,
+                format!("Perintah “{w}” tidak tersedia di template pesan (gunakan if atau for)."),
+            ));
+        }
+        i = j + 2;
+    }
+    Ok(())
+}
+
+/// An output that refuses to grow past [`MAX_OUTPUT`] bytes.
+struct Capped {
+    buf: Vec<u8>,
+    overflow: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + data.len() > MAX_OUTPUT {
+            self.overflow = true;
+            return Err(std::io::Error::other("template output over the cap"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Renders a template with the message's values.
 pub fn render(body: &str, vars: &MessageVars) -> Result<String, TemplateError> {
+    check_tags(body)?;
     let env = env();
     let tmpl = env.template_from_str(body).map_err(|e| syntax_error(&e))?;
-    tmpl.render(vars).map_err(|e| {
-        let message = match e.kind() {
-            minijinja::ErrorKind::UndefinedError => "Ada variabel yang tidak dikenal.".to_owned(),
-            minijinja::ErrorKind::OutOfFuel => {
-                "Template terlalu rumit untuk dijalankan.".to_owned()
-            }
-            _ => format!(
-                "Template tidak dapat dijalankan ({}).",
-                e.detail().unwrap_or("kesalahan")
+    let mut out = Capped {
+        buf: Vec::new(),
+        overflow: false,
+    };
+    let result = tmpl.render_captured_to(vars, &mut out).map(|_| ());
+    if out.overflow {
+        return Err(TemplateError {
+            line: None,
+            message: format!(
+                "Hasil template terlalu panjang (maksimal {} KiB).",
+                MAX_OUTPUT / 1024
             ),
-        };
-        TemplateError {
-            line: e.line(),
-            message,
-        }
-    })
+        });
+    }
+    result
+        .map(|_| String::from_utf8_lossy(&out.buf).into_owned())
+        .map_err(|e| {
+            let message = match e.kind() {
+                minijinja::ErrorKind::UndefinedError => {
+                    "Ada variabel yang tidak dikenal.".to_owned()
+                }
+                minijinja::ErrorKind::OutOfFuel => {
+                    "Template terlalu rumit untuk dijalankan.".to_owned()
+                }
+                _ => format!(
+                    "Template tidak dapat dijalankan ({}).",
+                    e.detail().unwrap_or("kesalahan")
+                ),
+            };
+            TemplateError {
+                line: e.line(),
+                message,
+            }
+        })
 }
 
 /// The first line on which `name` appears inside a `{{ }}` or `{% %}` tag.
@@ -163,6 +302,25 @@ pub fn sample(kind: TemplateKind) -> MessageVars {
         perusahaan: "Net Sejahtera".into(),
         hari_lagi: 3,
         hari_terlambat: 0,
+        tagihan_terbuka: vec![
+            OpenInvoiceVars {
+                periode: "Oktober 2026".into(),
+                no_tagihan: "INV-202610-00012".into(),
+                jatuh_tempo: "10 Oktober 2026".into(),
+                sisa: "Rp 150.000".into(),
+            },
+            OpenInvoiceVars {
+                periode: "November 2026".into(),
+                no_tagihan: "INV-202611-00012".into(),
+                jatuh_tempo: "10 November 2026".into(),
+                sisa: "Rp 150.000".into(),
+            },
+        ],
+        jumlah_bulan: 2,
+        total_tunggakan: "Rp 300.000".into(),
+        jatuh_tempo_terlama: "10 Oktober 2026".into(),
+        kredit: "Rp 0".into(),
+        ada_kredit: false,
         ..Default::default()
     };
     if kind == TemplateKind::Receipt {
@@ -213,6 +371,37 @@ mod tests {
     }
 
     #[test]
+    fn templates_cannot_build_huge_strings() {
+        let v = sample(TemplateKind::Invoice);
+        let bombs = [
+            // Doubling through set: a few steps of fuel, gigabytes of memory.
+            "{% set s = nama %}{% for i in tagihan_terbuka %}{% set s = s ~ s %}{% endfor %}{{ s }}",
+            "{% set ns = namespace(s='x') %}{{ ns.s }}",
+            "{% with a = nama ~ nama %}{{ a }}{% endwith %}",
+            "{{ 'x' * 100000000 }}",
+            "{{ nama * 100000000 }}",
+            "{% macro m() %}x{% endmacro %}{{ m() }}",
+            "{{ 'a\na' | indent(100000000) }}",
+            "{{ nama | replace('a', nama ~ nama ~ nama) }}",
+        ];
+        for b in bombs {
+            assert!(render(b, &v).is_err(), "accepted: {b}");
+            assert!(validate(TemplateKind::Invoice, b).is_err(), "saved: {b}");
+        }
+        // Output over the cap: a clear Indonesian error, not an allocation.
+        let wide = format!("{}{}", "{% for t in tagihan_terbuka %}", "x".repeat(3000));
+        let mut v2 = v.clone();
+        v2.tagihan_terbuka = vec![v.tagihan_terbuka[0].clone(); 40];
+        let e = render(&format!("{wide}{{% endfor %}}"), &v2).unwrap_err();
+        assert!(e.message.contains("terlalu panjang"), "{e}");
+        // WhatsApp marks and quoted stars still work.
+        assert_eq!(
+            render("*{{ '*' }}{{ nama }}*", &v).unwrap(),
+            format!("**{}*", v.nama)
+        );
+    }
+
+    #[test]
     fn rendering_is_plain_text_with_conditionals() {
         let mut v = sample(TemplateKind::Invoice);
         v.nama = "Budi & <Sons>".into();
@@ -237,12 +426,40 @@ mod default_templates {
     use super::*;
     use crate::domain::{
         company::{Account, CompanySettings},
-        messages::{InvoiceFacts, PaymentFacts, invoice_vars, receipt_vars},
+        messages::{InvoiceFacts, PaymentFacts, receipt_vars, statement_vars},
+        statement::{Statement, StatementLine},
     };
     use chrono::NaiveDate;
 
-    fn d(day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    fn line(m: u32, amount: i64, paid: i64) -> StatementLine {
+        StatementLine {
+            invoice_id: m as i32,
+            number: format!("INV-2026{m:02}-00012"),
+            period: format!("2026-{m:02}"),
+            issue_date: d(m, 1),
+            due_date: d(m, 10),
+            amount,
+            discount: 0,
+            paid,
+            package_name: Some("Rumahan 20".into()),
+            package_speed_mbps: Some(20),
+        }
+    }
+
+    fn statement(lines: Vec<StatementLine>) -> Statement {
+        Statement {
+            customer_id: 12,
+            customer_code: "PLG-00012".into(),
+            customer_name: "Siti Rahmawati".into(),
+            address: Some("Jl. Melati 5".into()),
+            wa_number: Some("6281234567890".into()),
+            lines,
+            credit: 0,
+        }
     }
 
     fn facts() -> InvoiceFacts {
@@ -253,7 +470,7 @@ mod default_templates {
             address: Some("Jl. Melati 5".into()),
             number: "INV-202611-00012".into(),
             period: "2026-11".into(),
-            due_date: d(10),
+            due_date: d(11, 10),
             amount: 150_000,
             discount: 0,
             paid: 0,
@@ -282,8 +499,18 @@ mod default_templates {
         }
     }
 
+    fn one(
+        kind: TemplateKind,
+        st: &Statement,
+        company: &CompanySettings,
+        today: NaiveDate,
+    ) -> String {
+        render(kind.default_body(), &statement_vars(st, company, today)).unwrap()
+    }
+
+    /// Every default, rendered: nothing left unrendered, no empty marks or gaps.
     fn render_all(
-        f: &InvoiceFacts,
+        st: &Statement,
         company: &CompanySettings,
         today: NaiveDate,
     ) -> Vec<(TemplateKind, String)> {
@@ -292,7 +519,7 @@ mod default_templates {
             .map(|k| {
                 let vars = if k == TemplateKind::Receipt {
                     receipt_vars(
-                        f,
+                        &facts(),
                         &PaymentFacts {
                             amount: 100_000,
                             date: today,
@@ -303,10 +530,9 @@ mod default_templates {
                         today,
                     )
                 } else {
-                    invoice_vars(f, company, today)
+                    statement_vars(st, company, today)
                 };
                 let text = render(k.default_body(), &vars).unwrap_or_else(|e| panic!("{k:?}: {e}"));
-                // Nothing left unrendered, no empty holes.
                 assert!(
                     !text.contains("{{") && !text.contains("{%"),
                     "{k:?}: {text}"
@@ -322,23 +548,24 @@ mod default_templates {
     }
 
     #[test]
-    fn without_arrears_no_arrears_line_appears() {
-        for (k, text) in render_all(&facts(), &full_company(), d(7)) {
+    fn one_open_month_reads_as_an_invoice_without_a_list() {
+        let st = statement(vec![line(11, 150_000, 0)]);
+        for (k, text) in render_all(&st, &full_company(), d(11, 7)) {
             assert!(!text.to_lowercase().contains("tunggakan"), "{k:?}: {text}");
+            assert!(
+                !text.contains("- November"),
+                "{k:?} lists one month: {text}"
+            );
             assert!(text.contains("Siti Rahmawati"), "{k:?}");
         }
-        let invoice = render(
-            TemplateKind::Invoice.default_body(),
-            &invoice_vars(&facts(), &full_company(), d(7)),
-        )
-        .unwrap();
+        let invoice = one(TemplateKind::Invoice, &st, &full_company(), d(11, 7));
         for part in [
             "PLG-00012",
             "INV-202611-00012",
             "November 2026",
-            "10 November 2026",
-            "Rp 150.000",
-            "Total: Rp 150.000",
+            "Jatuh tempo: *10 November 2026*",
+            "Biaya bulanan: Rp 150.000",
+            "*Total yang harus dibayar: Rp 150.000*",
             "Rumahan 20 (20 Mbps)",
             "BCA 1234567890 a.n. Net Sejahtera",
             "DANA 081200001111 a.n. Budi",
@@ -350,49 +577,54 @@ mod default_templates {
         }
     }
 
+    /// The original system's worst fault: a customer with three open months must read one total,
+    /// counted once, with each month listed.
     #[test]
-    fn arrears_are_shown_and_counted_in_the_total() {
-        let mut f = facts();
-        f.arrears_now = 300_000;
-        let all = render_all(&f, &full_company(), d(7));
-        let invoice = &all[0].1;
+    fn several_open_months_are_listed_with_one_total() {
+        let st = statement(vec![
+            line(9, 150_000, 50_000),
+            line(10, 150_000, 0),
+            line(11, 150_000, 0),
+        ]);
+        let all = render_all(&st, &full_company(), d(11, 20));
+        for (k, text) in all.iter().take(3) {
+            assert!(text.contains("(3 bulan)"), "{k:?}: {text}");
+            for part in [
+                "- September 2026 (INV-202609-00012): Rp 100.000",
+                "- Oktober 2026 (INV-202610-00012): Rp 150.000",
+                "- November 2026 (INV-202611-00012): Rp 150.000",
+                "Rp 400.000",
+            ] {
+                assert!(text.contains(part), "{k:?} lacks {part:?}:\n{text}");
+            }
+            // One total: no figure that adds the arrears again.
+            assert!(
+                !text.contains("Rp 550.000") && !text.contains("Rp 700.000"),
+                "{k:?}: {text}"
+            );
+        }
+        let overdue = &all[2].1;
         assert!(
-            invoice.contains("Tunggakan sebelumnya: Rp 300.000"),
-            "{invoice}"
+            overdue.contains("*71 hari*") && overdue.contains("10 September 2026"),
+            "days late count from the oldest open due date: {overdue}"
         );
-        assert!(invoice.contains("Total: Rp 450.000"), "{invoice}");
-        let reminder = &all[1].1;
-        assert!(
-            reminder.contains("Rp 450.000") && reminder.contains("tunggakan Rp 300.000"),
-            "{reminder}"
-        );
-        assert!(reminder.contains("dalam 3 hari"), "{reminder}");
     }
 
     #[test]
     fn a_partial_payment_shows_what_remains() {
-        let mut f = facts();
-        f.paid = 100_000;
-        let invoice = render(
-            TemplateKind::Invoice.default_body(),
-            &invoice_vars(&f, &full_company(), d(12)),
-        )
-        .unwrap();
+        let st = statement(vec![line(11, 150_000, 100_000)]);
+        let invoice = one(TemplateKind::Invoice, &st, &full_company(), d(11, 12));
         assert!(invoice.contains("Sudah dibayar: Rp 100.000"), "{invoice}");
         assert!(
-            invoice.contains("Sisa yang harus dibayar: Rp 50.000"),
+            invoice.contains("*Total yang harus dibayar: Rp 50.000*"),
             "{invoice}"
         );
-        let overdue = render(
-            TemplateKind::Overdue.default_body(),
-            &invoice_vars(&f, &full_company(), d(12)),
-        )
-        .unwrap();
+        let overdue = one(TemplateKind::Overdue, &st, &full_company(), d(11, 12));
         assert!(
             overdue.contains("*2 hari*") && overdue.contains("Rp 50.000"),
             "{overdue}"
         );
-        let receipt = &render_all(&f, &full_company(), d(12))[3].1;
+        let receipt = &render_all(&st, &full_company(), d(11, 12))[3].1;
         assert!(
             receipt.contains("Rp 100.000")
                 && receipt.contains("Sisa yang masih harus dibayar: *Rp 50.000*"),
@@ -401,28 +633,45 @@ mod default_templates {
     }
 
     #[test]
+    fn credit_is_shown_and_taken_off() {
+        let mut st = statement(vec![line(11, 150_000, 0)]);
+        st.credit = 20_000;
+        let invoice = one(TemplateKind::Invoice, &st, &full_company(), d(11, 7));
+        assert!(
+            invoice.contains("Kelebihan bayar sebelumnya: -Rp 20.000")
+                && invoice.contains("*Total yang harus dibayar: Rp 130.000*"),
+            "{invoice}"
+        );
+    }
+
+    #[test]
     fn long_names_are_kept_whole() {
-        let mut f = facts();
-        f.customer_name = "Raden Mas Bambang Sutrisno Adiningrat Wicaksono Hadiprojo Kusumo".into();
-        for (k, text) in render_all(&f, &full_company(), d(7)) {
-            assert!(text.contains(&f.customer_name), "{k:?}");
+        let mut st = statement(vec![line(11, 150_000, 0)]);
+        st.customer_name =
+            "Raden Mas Bambang Sutrisno Adiningrat Wicaksono Hadiprojo Kusumo".into();
+        for (k, text) in render_all(&st, &full_company(), d(11, 7)) {
+            if k != TemplateKind::Receipt {
+                assert!(text.contains(&st.customer_name), "{k:?}");
+            }
         }
     }
 
     #[test]
     fn missing_optional_settings_leave_no_trace() {
-        let mut f = facts();
-        f.package_speed_mbps = None;
-        for (k, text) in render_all(&f, &CompanySettings::default(), d(7)) {
+        let mut l = line(11, 150_000, 0);
+        l.package_speed_mbps = None;
+        let st = statement(vec![l]);
+        for (k, text) in render_all(&st, &CompanySettings::default(), d(11, 7)) {
             assert!(!text.contains("Cara pembayaran"), "{k:?}: {text}");
             assert!(!text.contains("Layanan pelanggan"), "{k:?}: {text}");
             assert!(!text.contains(" dari "), "{k:?} names no company: {text}");
         }
-        let invoice = render(
-            TemplateKind::Invoice.default_body(),
-            &invoice_vars(&f, &CompanySettings::default(), d(7)),
-        )
-        .unwrap();
+        let invoice = one(
+            TemplateKind::Invoice,
+            &st,
+            &CompanySettings::default(),
+            d(11, 7),
+        );
         assert!(invoice.contains("Paket: Rumahan 20\n"), "{invoice}");
     }
 }

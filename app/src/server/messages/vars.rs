@@ -2,8 +2,8 @@
 
 use super::{send, template};
 use crate::{
-    domain::messages::{MessageVars, PaymentFacts, TemplateKind, invoice_vars, receipt_vars},
-    error::AppError,
+    domain::messages::{MessageVars, PaymentFacts, TemplateKind, receipt_vars, statement_vars},
+    server::messages::MessageError,
     server::{AppState, entity::invoices, settings},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -14,7 +14,7 @@ pub async fn for_preview(
     state: &AppState,
     kind: TemplateKind,
     number: Option<&str>,
-) -> Result<(MessageVars, String), AppError> {
+) -> Result<(MessageVars, String), MessageError> {
     let db = &state.db;
     let company = settings::company(db).await?;
     let found = match number.map(str::trim).filter(|n| !n.is_empty()) {
@@ -24,7 +24,7 @@ pub async fn for_preview(
                 .one(db)
                 .await?
                 .ok_or_else(|| {
-                    AppError::field("invoice", format!("Tagihan {n} tidak ditemukan."))
+                    MessageError::field("invoice", format!("Tagihan {n} tidak ditemukan."))
                 })?,
         ),
         None => {
@@ -60,7 +60,10 @@ pub async fn for_preview(
         };
         receipt_vars(&facts, &payment, &company, detail.today)
     } else {
-        invoice_vars(&facts, &company, detail.today)
+        // A statement, as the customer would get it today.
+        let st =
+            crate::server::billing::statement::of_customer(&state.db, detail.customer_id).await?;
+        statement_vars(&st, &company, detail.today)
     };
     Ok((vars, source))
 }

@@ -7,6 +7,7 @@ use super::{
     service::{self, NOT_CONFIGURED},
     settings,
 };
+use crate::domain::whatsapp::SessionStatus;
 use crate::server::{
     Config,
     engine::{Channel, Failure, FailureKind, Outgoing},
@@ -67,7 +68,7 @@ pub fn failure(e: WahaError) -> Failure {
 
 #[async_trait]
 impl Channel for WahaChannel {
-    async fn status(&self, session: &str) -> Result<String, Failure> {
+    async fn status(&self, session: &str) -> Result<SessionStatus, Failure> {
         match self.client().await?.get_session(session).await {
             Ok(info) => {
                 if let Err(e) =
@@ -77,7 +78,7 @@ impl Channel for WahaChannel {
                 }
                 Ok(info.status)
             }
-            Err(WahaError::SessionNotFound { .. }) => Ok("STOPPED".into()),
+            Err(WahaError::SessionNotFound { .. }) => Ok(SessionStatus::Stopped),
             Err(e) => Err(failure(e)),
         }
     }

@@ -4,7 +4,7 @@
 //! `Display` is for the log (English, with WAHA's own message, never the key); `user_message()` is
 //! for the admin.
 
-use crate::server::net::OutboundError;
+use crate::{domain::whatsapp::SessionStatus, server::net::OutboundError};
 
 /// How a failure affects the sending engine (DESIGN §5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,7 @@ pub enum WahaError {
     #[error("WAHA session '{session}' is {status}, expected {expected:?}")]
     StatusGate {
         session: String,
-        status: String,
+        status: SessionStatus,
         expected: Vec<String>,
     },
     /// The number has no WhatsApp account (engine "No LID" errors, or check-exists said so).
@@ -143,7 +143,7 @@ impl WahaError {
                 .into(),
             StatusGate { status, .. } => format!(
                 "Sesi WhatsApp belum siap (status: {}). Tunggu sebentar atau mulai ulang sesi.",
-                status_label(status)
+                status.label()
             ),
             NotOnWhatsApp(_) => "Nomor tujuan tidak terdaftar di WhatsApp.".into(),
             ReachoutLocked(_) => "WhatsApp sementara membatasi akun ini untuk memulai chat dengan \

@@ -3,8 +3,9 @@
 //! `WAHA_WEBHOOK_SECRET`) as the default for anything not saved. The API key and the webhook
 //! secret never leave the server: the page only learns whether they are set.
 
+use super::service::error::WhatsAppError;
 use crate::{
-    error::{AppError, FieldErrors},
+    error::FieldErrors,
     server::{
         Config, Secret,
         db::begin_write,
@@ -18,6 +19,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTra
 pub const KEY_URL: &str = "waha.url";
 pub const KEY_SESSION: &str = "waha.session";
 pub const KEY_API_KEY: &str = "waha.api_key";
+/// The origin (`scheme://host:port`) the saved key was typed for: it is sent nowhere else.
+pub const KEY_API_KEY_FOR: &str = "waha.api_key_for";
 pub const KEY_WEBHOOK_SECRET: &str = "waha.webhook_secret";
 pub const KEY_WEBHOOK_URL: &str = "waha.webhook_url";
 
@@ -69,11 +72,21 @@ pub async fn load(db: &impl ConnectionTrait, config: &Config) -> Result<WahaSett
             None => (None, Source::Unset),
         },
     };
+    // A key goes only to the host it was given for: the saved key to the origin it was saved
+    // with, the environment's key to the environment's WAHA_URL. Pointing the URL elsewhere
+    // never carries a key along.
+    let in_force = url.as_ref().map(origin_of);
+    let saved_for = get(KEY_API_KEY_FOR);
     let (api_key, api_key_source) = match get(KEY_API_KEY) {
-        Some(k) => (Some(Secret::new(k)), Source::Saved),
+        Some(k) if saved_for.is_none() || saved_for == in_force => {
+            (Some(Secret::new(k)), Source::Saved)
+        }
+        Some(_) => (None, Source::Unset),
         None => match &config.waha_api_key {
-            Some(k) => (Some(k.clone()), Source::Env),
-            None => (None, Source::Unset),
+            Some(k) if config.waha_url.as_ref().map(origin_of) == in_force => {
+                (Some(k.clone()), Source::Env)
+            }
+            _ => (None, Source::Unset),
         },
     };
     Ok(WahaSettings {
@@ -145,8 +158,19 @@ fn validate_key(key: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// Saves the form. Bad input changes nothing and says what is wrong next to each field.
-pub async fn save(db: &DatabaseConnection, input: &SaveInput) -> Result<(), AppError> {
+/// `scheme://host:port` of a URL, what a key is bound to.
+pub fn origin_of(u: &Url) -> String {
+    u.origin().ascii_serialization()
+}
+
+/// Saves the form. Bad input changes nothing and says what is wrong next to each field. A new
+/// WAHA address without a newly typed key forgets the saved key (`Ok(true)`): the old key is
+/// never sent to the new host.
+pub async fn save(
+    db: &DatabaseConnection,
+    config: &Config,
+    input: &SaveInput,
+) -> Result<bool, WhatsAppError> {
     let mut errors = FieldErrors::new();
     let url = input.url.trim();
     if !url.is_empty()
@@ -164,31 +188,47 @@ pub async fn save(db: &DatabaseConnection, input: &SaveInput) -> Result<(), AppE
     {
         errors.add("api_key", m);
     }
-    errors.into_result()?;
+    errors.check()?;
 
     let txn = begin_write(db).await?;
-    if url.is_empty() {
+    let before = load(&txn, config).await?;
+    let new_url = if url.is_empty() {
         delete(&txn, KEY_URL).await?;
+        config.waha_url.clone()
     } else {
-        put(
-            &txn,
-            KEY_URL,
-            parse_url(url).map_err(|_| AppError::Internal)?.as_str(),
-        )
-        .await?;
-    }
+        // Checked above: a URL that parsed then is stored as parsed.
+        let parsed = parse_url(url).map_err(|m| WhatsAppError::field("url", m))?;
+        put(&txn, KEY_URL, parsed.as_str()).await?;
+        Some(parsed)
+    };
+    let new_origin = new_url.as_ref().map(origin_of);
     put(&txn, KEY_SESSION, session).await?;
+    let mut forgotten = false;
     if input.clear_key {
         delete(&txn, KEY_API_KEY).await?;
+        delete(&txn, KEY_API_KEY_FOR).await?;
     } else if !key.is_empty() {
         put(&txn, KEY_API_KEY, key).await?;
+        match &new_origin {
+            Some(o) => put(&txn, KEY_API_KEY_FOR, o).await?,
+            None => delete(&txn, KEY_API_KEY_FOR).await?,
+        }
+    } else if before.url.as_ref().map(origin_of) != new_origin {
+        forgotten = before.api_key.is_some();
+        delete(&txn, KEY_API_KEY).await?;
+        delete(&txn, KEY_API_KEY_FOR).await?;
+    } else if before.api_key_source == Source::Saved
+        && let Some(o) = &new_origin
+    {
+        // A key saved before keys were bound to a host: bind it to the one it is used with.
+        put(&txn, KEY_API_KEY_FOR, o).await?;
     }
     txn.commit().await?;
     tracing::info!(
-        api_key_changed = !key.is_empty() || input.clear_key,
+        api_key_changed = !key.is_empty() || input.clear_key || forgotten,
         "WAHA settings saved"
     );
-    Ok(())
+    Ok(forgotten)
 }
 
 pub async fn put(db: &impl ConnectionTrait, key: &str, value: &str) -> Result<(), DbErr> {
@@ -242,7 +282,7 @@ mod tests {
                 api_key: "kunci-baru-1".into(),
                 clear_key: false,
             };
-            save(&t.db, &input).await.unwrap();
+            save(&t.db, &env, &input).await.unwrap();
             let s = load(&t.db, &env).await.unwrap();
             assert_eq!(s.url.unwrap().as_str(), "http://waha.lan:3000/");
             assert_eq!(s.api_key.unwrap().expose(), "kunci-baru-1");
@@ -251,6 +291,7 @@ mod tests {
             // An empty key keeps the saved one; clearing brings the environment's back.
             save(
                 &t.db,
+                &env,
                 &SaveInput {
                     api_key: String::new(),
                     ..input.clone()
@@ -262,9 +303,41 @@ mod tests {
                 load(&t.db, &env).await.unwrap().api_key.unwrap().expose(),
                 "kunci-baru-1"
             );
+            // A new address without a new key: the saved key is forgotten, not sent there.
+            let forgot = save(
+                &t.db,
+                &env,
+                &SaveInput {
+                    url: "http://attacker.example:3000".into(),
+                    api_key: String::new(),
+                    ..input.clone()
+                },
+            )
+            .await
+            .unwrap();
+            assert!(forgot);
+            let s = load(&t.db, &env).await.unwrap();
+            assert!(s.api_key.is_none(), "no key goes to a new host");
+            // Nor is the environment's key: it belongs to the environment's WAHA_URL.
             save(
                 &t.db,
+                &env,
                 &SaveInput {
+                    api_key: String::new(),
+                    clear_key: true,
+                    ..input.clone()
+                },
+            )
+            .await
+            .unwrap();
+            let s = load(&t.db, &env).await.unwrap();
+            assert!(s.api_key.is_none() && s.api_key_source == Source::Unset);
+            // Back on the environment's address, the environment's key applies again.
+            save(
+                &t.db,
+                &env,
+                &SaveInput {
+                    url: String::new(),
                     api_key: String::new(),
                     clear_key: true,
                     ..input
@@ -286,6 +359,7 @@ mod tests {
         for t in testing::all().await {
             let err = save(
                 &t.db,
+                &config(&[]),
                 &SaveInput {
                     url: "http://169.254.169.254/latest".into(),
                     session: "bad name".into(),
@@ -295,8 +369,10 @@ mod tests {
             )
             .await
             .unwrap_err();
-            let f = err.field_errors().unwrap();
-            assert!(f.get("url").unwrap().contains("link-local"));
+            let WhatsAppError::Invalid(f) = err else {
+                panic!("{err:?}")
+            };
+            assert!(f.get("url").is_some());
             assert!(f.get("session").is_some());
             assert!(f.get("api_key").is_some());
             assert!(saved(&t.db).await.unwrap().is_empty());

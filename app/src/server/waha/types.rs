@@ -1,6 +1,7 @@
 //! What the WAHA client returns: WAHA's answers reduced to what Tagih uses, the same whatever
 //! the engine (WEBJS, NOWEB, GOWS) or version behind it.
 
+use crate::domain::whatsapp::SessionStatus;
 use serde::Deserialize;
 
 /// `GET /api/server/version`.
@@ -37,7 +38,7 @@ impl Me {
 pub struct SessionInfo {
     pub name: String,
     /// `STOPPED`, `STARTING`, `SCAN_QR_CODE`, `WORKING`, `FAILED`, or a newer value as it came.
-    pub status: String,
+    pub status: SessionStatus,
     #[serde(default)]
     pub me: Option<Me>,
     /// The engine, when WAHA says (single-session GET only).
@@ -50,7 +51,7 @@ pub struct SessionInfo {
 
 impl SessionInfo {
     pub fn is_working(&self) -> bool {
-        self.status == "WORKING"
+        self.status.is_working()
     }
 }
 
