@@ -74,6 +74,10 @@ function server(port: number) {
       // Empty: the release binary serves the web assets built into it, as in production.
       LEPTOS_SITE_ROOT: "",
       RUST_LOG: "warn",
+      // Every test signs in from 127.0.0.1, some thirty times per viewport in a few minutes:
+      // more than the address limit's burst of 10. The limit itself is tested over HTTP
+      // (server/tests/http_auth.rs, http_security.rs).
+      TAGIH_LOGIN_BURST: "200",
       WAHA_URL: `http://127.0.0.1:${simPort(port)}`,
       WAHA_API_KEY: SIM_KEY,
       // The schedule acts only when a spec drives it (schedule.spec.ts runs it by hand).

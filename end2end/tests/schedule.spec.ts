@@ -44,7 +44,7 @@ test("drafts are reviewed, one amount edited, published, and each customer gets 
 
   // Jadwal: this month's run is next; run it now (drafts, the default).
   await open(page, "/jadwal");
-  await expect(page.getByRole("heading", { name: "Jadwal" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Jadwal" })).toBeVisible();
   const run = page.getByTestId("next-runs").locator("tr[data-kind=invoice_run]");
   await expect(run).toHaveCount(1);
   await fitsWidth(page);

@@ -191,6 +191,12 @@ async fn overpayment_becomes_credit_used_by_the_next_run_and_a_reversal_is_kept_
         assert!(kinds.contains(&MoneyChange::Payment));
         assert_eq!(log[0].reason.as_deref(), Some("transfer ditolak bank"));
         assert_eq!((log[0].before, log[0].after), (Some(75_000), Some(275_000)));
+        // November's own page shows the payment that paid it and its reversal, though those
+        // lines name the customer and the payment rather than the invoice.
+        let nov_log = super::money_log::for_invoice(db, nov.id, TZ).await.unwrap();
+        let nov_kinds: Vec<MoneyChange> = nov_log.iter().map(|m| m.kind).collect();
+        assert_eq!(nov_kinds[0], MoneyChange::Reversal, "{nov_kinds:?}");
+        assert!(nov_kinds.contains(&MoneyChange::Payment), "{nov_kinds:?}");
         t.cleanup().await;
     }
 }
