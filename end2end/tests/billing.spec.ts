@@ -197,6 +197,21 @@ test("package → customer → invoice run → payment → status change", async
   await expect(row(page, "Joko Tanpa Nomor")).toContainText("Ditangguhkan");
   await expect(row(page, "Siti Aminah")).toHaveCount(0);
 
+  // ---- Who owes: the list shows what each customer owes now; the filter keeps only debtors,
+  // most owed first. Siti's overpayment is credit, not a debt.
+  await open(page, "/pelanggan");
+  await expect(row(page, "Joko Tanpa Nomor").getByTestId("customer-list-owed")).toHaveText("Rp 150.000");
+  await expect(row(page, "Siti Aminah").getByTestId("customer-list-owed")).toHaveText("—");
+  await page.getByLabel("Punya tunggakan").check();
+  await page.getByLabel("Urutkan").selectOption("owed");
+  await page.getByRole("button", { name: "Cari" }).click();
+  await expect(page).toHaveURL(/debt=1/);
+  await expect(page).toHaveURL(/sort=owed/);
+  await expect(row(page, "Joko Tanpa Nomor")).toContainText("Rp 150.000");
+  await expect(row(page, "Siti Aminah")).toHaveCount(0);
+  await fitsWidth(page);
+  await shot(page, "18a-debtors");
+
   // ---- Dashboard: the money counted once.
   await open(page, "/");
   // 50.000 + 120.000 (the reversed 100.000 no longer counts); 20.000 of it is credit.

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 /** Opens a path and waits until the wasm has hydrated the page (forms then run through it). */
 export async function open(page: Page, path: string) {
@@ -34,6 +34,33 @@ export async function fitsWidth(page: Page) {
     width: window.innerWidth,
   }));
   expect(scroll, "page wider than the viewport").toBeLessThanOrEqual(width);
+}
+
+/**
+ * A dialog is its own layout: no text in it may inherit right alignment from where it was opened
+ * (a table cell). Money columns (`.num`) and the action row are right-aligned on purpose.
+ */
+export async function noInheritedRightAlign(dialog: Locator) {
+  const offenders = await dialog.evaluate((root) => {
+    const bad: string[] = [];
+    for (const el of Array.from(root.querySelectorAll("*"))) {
+      const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent!.trim() !== "");
+      if (!own || el.closest(".num, .modal-actions")) continue;
+      const align = getComputedStyle(el).textAlign;
+      if (align === "right" || align === "end") bad.push(`${el.tagName.toLowerCase()}: ${el.textContent!.trim().slice(0, 40)}`);
+    }
+    return bad;
+  });
+  expect(offenders, "right-aligned text in a dialog").toEqual([]);
+}
+
+/** The element is entirely inside the viewport horizontally (no sideways scrolling to reach it). */
+export async function inViewportX(page: Page, target: Locator) {
+  const box = await target.boundingBox();
+  expect(box, "element not rendered").not.toBeNull();
+  const width = page.viewportSize()!.width;
+  expect(box!.x, "element starts left of the viewport").toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width, "element cut off at the right edge").toBeLessThanOrEqual(width);
 }
 
 export async function shot(page: Page, name: string) {

@@ -1,5 +1,18 @@
 import { expect, test } from "@playwright/test";
-import { call, callJson, connectWhatsApp, fitsWidth, hydrated, open, shot, signIn, simUrl as sim, watchErrors } from "./helpers";
+import {
+  call,
+  callJson,
+  connectWhatsApp,
+  fitsWidth,
+  hydrated,
+  inViewportX,
+  noInheritedRightAlign,
+  open,
+  shot,
+  signIn,
+  simUrl as sim,
+  watchErrors,
+} from "./helpers";
 
 // One invoice over WhatsApp through the row's modal, against waha-sim: what the simulator
 // receives is exactly the preview the admin saw. Then the Template page refuses an unknown
@@ -43,12 +56,29 @@ test("one invoice over WhatsApp: the modal's preview is exactly what WhatsApp re
   await open(page, `/tagihan?q=${encodeURIComponent(CUSTOMER.name)}`);
   const row = page.locator("tbody tr", { hasText: CUSTOMER.name });
   await expect(row).toHaveCount(1);
-  await row.getByTestId("wa-button").click();
+  // The row's WhatsApp button is reachable without scrolling sideways, at both widths.
+  const waButton = row.getByTestId("wa-button");
+  await inViewportX(page, waButton);
+  await waButton.click();
 
   const modal = page.getByRole("dialog", { name: "Kirim via WhatsApp" });
   await expect(modal).toBeVisible();
-  // A real overlay (full screen on phones), not content pushed into the page.
+  // A real overlay (full screen on phones), not content pushed into the page: it lives at the
+  // end of <body>, not in the table cell, and inherits nothing from it.
   await expect(modal).toHaveCSS("position", "fixed");
+  await expect(page.locator("table [role=dialog]")).toHaveCount(0);
+  await expect(modal).toHaveAttribute("aria-modal", "true");
+  await expect(modal.locator(".wa-facts")).toContainText(CUSTOMER.name);
+  await noInheritedRightAlign(modal);
+  // Focus is in the dialog and Tab keeps it there; Escape closes and gives focus back.
+  expect(await modal.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  for (let i = 0; i < 25; i++) await page.keyboard.press("Tab");
+  expect(await modal.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  await page.keyboard.press("Escape");
+  await expect(modal).toHaveCount(0);
+  await expect(waButton).toBeFocused();
+  await waButton.click();
+  await expect(modal).toBeVisible();
   const facts = modal.locator(".wa-facts");
   await expect(facts).toContainText(CUSTOMER.name);
   await expect(facts).toContainText("6281355550101");

@@ -160,6 +160,9 @@ test("three months owed: one statement with one total through Kirim Semua", asyn
   await modal.getByRole("link", { name: "Lihat laporan lengkap" }).click();
   const rows = page.locator(".report-table tbody tr");
   await expect(rows).toHaveCount(1);
+  // One page: both pager buttons are there, labelled, and disabled.
+  await expect(page.getByRole("button", { name: "Berikutnya →", exact: true })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "← Sebelumnya", exact: true })).toBeDisabled();
   await expect(rows.first()).toContainText(name);
   await expect(rows.first()).toHaveAttribute("data-state", "sent");
   await fitsWidth(page);

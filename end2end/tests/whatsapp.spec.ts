@@ -72,11 +72,13 @@ test("connect: start, scan the QR, see the account, stop", async ({ page }) => {
 
   // The navigation dot on every page shows it (cached status, asked in the browser).
   await open(page, "/");
-  if (isNarrow(page)) {
-    await expect(page.getByRole("link", { name: "Status WhatsApp: Aktif" })).toBeVisible();
-  } else {
-    await expect(page.getByTestId("wa-nav-dot")).toHaveClass(/tone-ok/);
-  }
+  // One indicator: the same filled green dot in the phone's top bar and the desktop navigation.
+  const dot = isNarrow(page)
+    ? page.getByRole("link", { name: "Status WhatsApp: Aktif" }).getByTestId("wa-dot")
+    : page.locator("#sidenav").getByTestId("wa-dot");
+  await expect(dot).toBeVisible();
+  await expect(dot).toHaveAttribute("data-tone", "tone-ok");
+  await expect(dot).toHaveCSS("background-color", "rgb(22, 163, 74)");
 
   // A test message reaches WhatsApp (the simulator lists what it received).
   await open(page, "/whatsapp");

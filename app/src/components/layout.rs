@@ -43,6 +43,20 @@ pub fn nav_for(role: Role) -> impl Iterator<Item = &'static (&'static str, &'sta
         .filter(move |(_, _, needed)| role.allows(*needed))
 }
 
+/// The WhatsApp status dot: one look in the desktop navigation and the phone's top bar.
+#[component]
+fn WaDot(tone: Signal<&'static str>, label: Signal<String>) -> impl IntoView {
+    view! {
+        <span
+            class=move || format!("wa-dot {}", tone.get())
+            data-tone=move || tone.get()
+            title=move || label.get()
+            aria-hidden="true"
+            data-testid="wa-dot"
+        ></span>
+    }
+}
+
 #[component]
 pub fn Layout() -> impl IntoView {
     let user = Resource::new(|| (), |_| me());
@@ -120,7 +134,7 @@ pub fn Layout() -> impl IntoView {
                 </Transition>
                 <Show when=move || wa_status.get().is_some()>
                     <a class="wa-top" href="/whatsapp" title=wa_label aria-label=wa_label>
-                        <span class=move || format!("wa-dot {}", wa_tone()) aria-hidden="true"></span>
+                        <WaDot tone=Signal::derive(wa_tone) label=Signal::derive(wa_label) />
                         "WA"
                     </a>
                 </Show>
@@ -154,12 +168,9 @@ pub fn Layout() -> impl IntoView {
                                         {(*href == "/whatsapp")
                                             .then(|| {
                                                 view! {
-                                                    <span
-                                                        class=move || format!("wa-dot nav-dot {}", wa_tone())
-                                                        title=wa_label
-                                                        aria-hidden="true"
-                                                        data-testid="wa-nav-dot"
-                                                    ></span>
+                                                    <span class="nav-dot">
+                                                        <WaDot tone=Signal::derive(wa_tone) label=Signal::derive(wa_label) />
+                                                    </span>
                                                 }
                                             })}
                                     </A>

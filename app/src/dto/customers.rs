@@ -49,14 +49,40 @@ pub struct CustomerQuery {
     /// `valid`, `warning`, `missing`, `invalid`; empty = all.
     #[serde(default)]
     pub phone: String,
+    /// `1`: only customers who owe something now.
+    #[serde(default)]
+    pub debt: String,
+    /// `owed`: most owed first; anything else: by name.
+    #[serde(default)]
+    pub sort: String,
     /// 1-based.
     #[serde(default)]
     pub page: u32,
 }
 
+impl CustomerQuery {
+    pub fn only_debtors(&self) -> bool {
+        self.debt.trim() == "1"
+    }
+
+    pub fn by_owed(&self) -> bool {
+        self.sort.trim() == "owed"
+    }
+}
+
+/// A customer in the list, with what they owe now (the statement's figure).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerListRow {
+    pub customer: CustomerRow,
+    /// Open invoices' remainders less credit, never below zero.
+    pub owed: i64,
+    /// Months with an invoice still open.
+    pub open_months: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerPage {
-    pub rows: Vec<CustomerRow>,
+    pub rows: Vec<CustomerListRow>,
     pub total: u64,
     pub page: u32,
     pub per_page: u32,

@@ -38,6 +38,8 @@ pub fn CustomersPage() -> impl IntoView {
             q: param(q, "q"),
             status: param(q, "status"),
             phone: param(q, "phone"),
+            debt: param(q, "debt"),
+            sort: param(q, "sort"),
             page: page_param(q),
         })
     };
@@ -95,6 +97,19 @@ pub fn CustomersPage() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         </div>
+                        <div class="field">
+                            <label for="f-sort">"Urutkan"</label>
+                            <select id="f-sort" name="sort">
+                                <option value="" selected=!q.by_owed()>"Nama"</option>
+                                <option value="owed" selected=q.by_owed()>"Tunggakan terbesar"</option>
+                            </select>
+                        </div>
+                        <div class="checks">
+                            <label class="check">
+                                <input type="checkbox" name="debt" value="1" checked=q.only_debtors() />
+                                "Punya tunggakan"
+                            </label>
+                        </div>
                         <div class="filter-actions">
                             <button type="submit" class="btn btn-primary">"Cari"</button>
                         </div>
@@ -117,6 +132,8 @@ pub fn CustomersPage() -> impl IntoView {
                                 ("q", q.q.clone()),
                                 ("status", q.status.clone()),
                                 ("phone", q.phone.clone()),
+                                ("debt", q.debt.clone()),
+                                ("sort", q.sort.clone()),
                                 ("page", if p > 1 { p.to_string() } else { String::new() }),
                             ]));
                             view! {
@@ -130,13 +147,15 @@ pub fn CustomersPage() -> impl IntoView {
                                                 <th>"Paket"</th>
                                                 <th class="num">"Biaya/bulan"</th>
                                                 <th class="num">"Tgl tagih"</th>
+                                                <th class="num">"Tunggakan"</th>
+                                                <th class="num">"Bulan"</th>
                                                 <th>"Status"</th>
-                                                <th><span class="sr-only">"Aksi"</span></th>
+                                                <th class="row-actions"><span class="sr-only">"Aksi"</span></th>
                                             </tr>
                                         </thead>
                                         <tbody>
-                                            {page.rows.into_iter().map(|c| view! {
-                                                <tr data-customer=c.code.clone()>
+                                            {page.rows.into_iter().map(|r| { let (c, owed, months) = (r.customer, r.owed, r.open_months); view! {
+                                                <tr data-customer=c.code.clone() class:row-late={owed > 0}>
                                                     <td data-label="Kode" class="code">{c.code.clone()}</td>
                                                     <td data-label="Nama"><strong>{c.name.clone()}</strong></td>
                                                     <td data-label="WhatsApp">
@@ -147,12 +166,18 @@ pub fn CustomersPage() -> impl IntoView {
                                                         {c.monthly_price.map(rupiah).unwrap_or_else(|| "—".into())}
                                                     </td>
                                                     <td data-label="Tgl tagih" class="num">{c.billing_day}</td>
+                                                    <td data-label="Tunggakan" class="num money" data-testid="customer-list-owed">
+                                                        {if owed > 0 { rupiah(owed) } else { "—".to_owned() }}
+                                                    </td>
+                                                    <td data-label="Bulan" class="num">
+                                                        {if months > 0 { months.to_string() } else { "—".to_owned() }}
+                                                    </td>
                                                     <td data-label="Status"><CustomerBadge status=c.status /></td>
                                                     <td class="row-actions">
                                                         <A href=format!("/pelanggan/{}", c.id) attr:class="btn btn-ghost btn-sm">"Buka"</A>
                                                     </td>
                                                 </tr>
-                                            }).collect_view()}
+                                            }}).collect_view()}
                                         </tbody>
                                     </table>
                                 </div>

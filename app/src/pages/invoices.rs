@@ -230,7 +230,7 @@ pub fn InvoicesPage() -> impl IntoView {
                                                     <th class="num">{sort_link(&v, SortKey::Total)}</th>
                                                     <th class="num">"Sisa"</th>
                                                     <th>{sort_link(&v, SortKey::Status)}</th>
-                                                    <th><span class="sr-only">"Aksi"</span></th>
+                                                    <th class="row-actions"><span class="sr-only">"Aksi"</span></th>
                                                 </tr>
                                             </thead>
                                             <tbody>

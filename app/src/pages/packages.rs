@@ -129,7 +129,7 @@ pub fn PackagesPage() -> impl IntoView {
                                                 <th class="num">"Harga/bulan"</th>
                                                 <th class="num">"Pelanggan"</th>
                                                 <th>"Status"</th>
-                                                <th><span class="sr-only">"Aksi"</span></th>
+                                                <th class="row-actions"><span class="sr-only">"Aksi"</span></th>
                                             </tr>
                                         </thead>
                                         <tbody>

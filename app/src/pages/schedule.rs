@@ -114,7 +114,7 @@ pub fn SchedulePage() -> impl IntoView {
                                 <table class="table" data-testid="next-runs">
                                     <thead><tr>
                                         <th>"Jadwal"</th><th>"Waktu"</th><th class="num">"Pelanggan"</th>
-                                        <th><span class="sr-only">"Aksi"</span></th>
+                                        <th class="row-actions"><span class="sr-only">"Aksi"</span></th>
                                     </tr></thead>
                                     <tbody>
                                         {p.next.into_iter().map(|n| next_row(n, run_now, skip)).collect_view()}
@@ -319,7 +319,7 @@ pub fn DraftReviewPage() -> impl IntoView {
                                 <table class="table" data-testid="drafts">
                                     <thead><tr>
                                         <th>"Pelanggan"</th><th>"Paket"</th><th>"Jatuh tempo"</th>
-                                        <th class="num">"Jumlah"</th><th><span class="sr-only">"Aksi"</span></th>
+                                        <th class="num">"Jumlah"</th><th class="row-actions"><span class="sr-only">"Aksi"</span></th>
                                     </tr></thead>
                                     <tbody>
                                         {r.rows.into_iter().map(|d| {

@@ -326,7 +326,7 @@ pub fn SendJobPage() -> impl IntoView {
                                         <div class="pager">
                                             <button
                                                 class="btn btn-ghost"
-                                                disabled=current <= 1
+                                                disabled={current <= 1}
                                                 on:click=move |_| set_page.update(|p| *p = p.saturating_sub(1).max(1))
                                             >
                                                 "← Sebelumnya"
@@ -334,7 +334,7 @@ pub fn SendJobPage() -> impl IntoView {
                                             <span>{format!("Halaman {current} dari {pages} · {} penerima", p.total)}</span>
                                             <button
                                                 class="btn btn-ghost"
-                                                disabled=current >= pages
+                                                disabled={current >= pages}
                                                 on:click=move |_| set_page.update(|p| *p += 1)
                                             >
                                                 "Berikutnya →"

@@ -131,7 +131,7 @@ pub fn UsersPage() -> impl IntoView {
                                                 <th>"Peran"</th>
                                                 <th>"Status"</th>
                                                 <th>"Terakhir masuk"</th>
-                                                <th><span class="sr-only">"Aksi"</span></th>
+                                                <th class="row-actions"><span class="sr-only">"Aksi"</span></th>
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -250,7 +250,7 @@ pub fn AccountPage() -> impl IntoView {
                                                 <th>"Alamat"</th>
                                                 <th>"Masuk"</th>
                                                 <th>"Terakhir aktif"</th>
-                                                <th><span class="sr-only">"Aksi"</span></th>
+                                                <th class="row-actions"><span class="sr-only">"Aksi"</span></th>
                                             </tr>
                                         </thead>
                                         <tbody>

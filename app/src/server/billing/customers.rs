@@ -14,7 +14,8 @@ use crate::{
         phone::{self, PhoneCheck, PhoneStatus},
     },
     dto::customers::{
-        CustomerDetail, CustomerPage, CustomerQuery, CustomerRow, OpenInvoice, PER_PAGE,
+        CustomerDetail, CustomerListRow, CustomerPage, CustomerQuery, CustomerRow, OpenInvoice,
+        PER_PAGE,
     },
     error::FieldErrors,
     server::billing::BillingError,
@@ -392,6 +393,17 @@ pub async fn list(
         where_.push("c.phone_status = ?".to_owned());
         values.push(p.as_str().into());
     }
+    // What is owed is joined only when the list filters or sorts by it; otherwise the page's
+    // figures come from the statements of its fifty customers.
+    let debt_sql = query.only_debtors() || query.by_owed();
+    let joins = if debt_sql {
+        super::statement::owed_joins()
+    } else {
+        String::new()
+    };
+    if query.only_debtors() {
+        where_.push(format!("{} > 0", super::statement::OWED_EXPR));
+    }
     let where_sql = if where_.is_empty() {
         String::new()
     } else {
@@ -400,7 +412,7 @@ pub async fn list(
     let total = db
         .query_one_raw(stmt(
             db,
-            &format!("SELECT COUNT(*) AS n FROM customers c{where_sql}"),
+            &format!("SELECT COUNT(*) AS n FROM customers c{joins}{where_sql}"),
             values.clone(),
         ))
         .await?
@@ -411,15 +423,35 @@ pub async fn list(
     let offset = u64::from(page - 1) * u64::from(PER_PAGE);
     values.push((PER_PAGE as i64).into());
     values.push((offset as i64).into());
-    let rows = RowData::find_by_statement(stmt(
+    let order = if query.by_owed() {
+        format!("{} DESC, c.name, c.id", super::statement::OWED_EXPR)
+    } else {
+        "c.name, c.id".to_owned()
+    };
+    let rows: Vec<CustomerRow> = RowData::find_by_statement(stmt(
         db,
-        &format!("{SELECT}{where_sql} ORDER BY c.name, c.id LIMIT ? OFFSET ?"),
+        &format!("{SELECT}{joins}{where_sql} ORDER BY {order} LIMIT ? OFFSET ?"),
         values,
     ))
     .all(db)
-    .await?;
+    .await?
+    .into_iter()
+    .map(Into::into)
+    .collect();
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let statements = super::statement::for_customers(db, &ids).await?;
     Ok(CustomerPage {
-        rows: rows.into_iter().map(Into::into).collect(),
+        rows: rows
+            .into_iter()
+            .map(|customer| {
+                let s = statements.get(&customer.id);
+                CustomerListRow {
+                    owed: s.map_or(0, |s| s.owed()),
+                    open_months: s.map_or(0, |s| s.months() as u32),
+                    customer,
+                }
+            })
+            .collect(),
         total,
         page,
         per_page: PER_PAGE,

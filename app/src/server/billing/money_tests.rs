@@ -463,3 +463,67 @@ async fn the_exported_remainders_sum_to_the_dashboard() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_customer_list_shows_and_sorts_what_each_customer_owes_now() {
+    for t in testing::all().await {
+        let db = &t.db;
+        let pkg = setup(db, "100000").await;
+        let ani = customer(db, "Ani", pkg, 10, "").await;
+        let budi = customer(db, "Budi", pkg, 10, "").await;
+        let cici = customer(db, "Cici", pkg, 10, "").await;
+        let dedi = customer(db, "Dedi", pkg, 10, "").await;
+        run_on(db, "2026-10", "2026-10-01").await;
+        run_on(db, "2026-11", "2026-11-01").await;
+        // Ani owes two months; Budi one and a half; Cici paid everything and has credit;
+        // Dedi paid one month.
+        pay(db, budi, "50.000", "2026-11-03").await;
+        pay(db, cici, "230.000", "2026-11-03").await;
+        pay(db, dedi, "100.000", "2026-11-03").await;
+
+        let list = |debt: &str, sort: &str| crate::dto::customers::CustomerQuery {
+            debt: debt.into(),
+            sort: sort.into(),
+            ..Default::default()
+        };
+        let rows = |page: crate::dto::customers::CustomerPage| {
+            page.rows
+                .into_iter()
+                .map(|r| (r.customer.id, r.owed, r.open_months))
+                .collect::<Vec<_>>()
+        };
+        // By name, every customer, each with the statement's figure.
+        let all = rows(customers::list(db, &list("", "")).await.unwrap());
+        assert_eq!(
+            all,
+            vec![
+                (ani, 200_000, 2),
+                (budi, 150_000, 2),
+                (cici, 0, 0),
+                (dedi, 100_000, 1)
+            ],
+            "{}",
+            t.backend
+        );
+        for (id, owed_now, _) in &all {
+            assert_eq!(
+                owed(db, *id).await.0,
+                *owed_now,
+                "the list agrees with the statement"
+            );
+        }
+        // Most owed first; then only those who owe something (credit is not a debt).
+        let sorted = rows(customers::list(db, &list("", "owed")).await.unwrap());
+        assert_eq!(
+            sorted.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![ani, budi, dedi, cici]
+        );
+        let debtors = customers::list(db, &list("1", "owed")).await.unwrap();
+        assert_eq!(debtors.total, 3);
+        assert_eq!(
+            rows(debtors).iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![ani, budi, dedi]
+        );
+        t.cleanup().await;
+    }
+}

@@ -21,6 +21,21 @@ pub const CREDIT_SQL: &str = "SELECT p.customer_id, \
        FROM payment_allocations GROUP BY payment_id) a ON a.payment_id = p.id \
      WHERE p.reversed_at IS NULL";
 
+/// Joins for lists that filter or sort by what is owed: `o` (open remainders and months) and
+/// `cr` (credit) per customer, for a query over `customers c`. [`OWED_EXPR`] is then the SQL
+/// twin of `Statement::owed()` (a test checks they agree).
+pub fn owed_joins() -> String {
+    format!(
+        " LEFT JOIN (SELECT customer_id, CAST(SUM(amount - discount - paid) AS BIGINT) AS open_sum, \
+         COUNT(*) AS months FROM invoices WHERE {OPEN_SQL} GROUP BY customer_id) o \
+         ON o.customer_id = c.id \
+         LEFT JOIN ({CREDIT_SQL} GROUP BY p.customer_id) cr ON cr.customer_id = c.id"
+    )
+}
+
+pub const OWED_EXPR: &str = "CASE WHEN COALESCE(o.open_sum, 0) > COALESCE(cr.credit, 0) \
+     THEN COALESCE(o.open_sum, 0) - COALESCE(cr.credit, 0) ELSE 0 END";
+
 #[derive(FromQueryResult)]
 struct CustomerRow {
     id: i32,

@@ -727,7 +727,7 @@ async fn customers_get_gap_free_codes_and_normalised_numbers() {
             ..Default::default()
         };
         let ids = |page: crate::dto::customers::CustomerPage| {
-            page.rows.iter().map(|r| r.id).collect::<Vec<_>>()
+            page.rows.iter().map(|r| r.customer.id).collect::<Vec<_>>()
         };
         assert_eq!(ids(customers::list(db, &q("nin")).await.unwrap()), vec![b]);
         assert_eq!(
