@@ -395,8 +395,7 @@ pub async fn list(
     }
     // What is owed is joined only when the list filters or sorts by it; otherwise the page's
     // figures come from the statements of its fifty customers.
-    let debt_sql = query.only_debtors() || query.by_owed();
-    let joins = if debt_sql {
+    let joins = if query.only_debtors() || query.by_owed() {
         super::statement::owed_joins()
     } else {
         String::new()

@@ -21,13 +21,13 @@ pub const CREDIT_SQL: &str = "SELECT p.customer_id, \
        FROM payment_allocations GROUP BY payment_id) a ON a.payment_id = p.id \
      WHERE p.reversed_at IS NULL";
 
-/// Joins for lists that filter or sort by what is owed: `o` (open remainders and months) and
-/// `cr` (credit) per customer, for a query over `customers c`. [`OWED_EXPR`] is then the SQL
-/// twin of `Statement::owed()` (a test checks they agree).
+/// Joins for lists that filter or sort by what is owed: `o` (open remainders) and `cr`
+/// (credit) per customer, for a query over `customers c`. [`OWED_EXPR`] is then the SQL twin of
+/// `Statement::owed()` (a test checks they agree).
 pub fn owed_joins() -> String {
     format!(
-        " LEFT JOIN (SELECT customer_id, CAST(SUM(amount - discount - paid) AS BIGINT) AS open_sum, \
-         COUNT(*) AS months FROM invoices WHERE {OPEN_SQL} GROUP BY customer_id) o \
+        " LEFT JOIN (SELECT customer_id, CAST(SUM(amount - discount - paid) AS BIGINT) AS open_sum \
+         FROM invoices WHERE {OPEN_SQL} GROUP BY customer_id) o \
          ON o.customer_id = c.id \
          LEFT JOIN ({CREDIT_SQL} GROUP BY p.customer_id) cr ON cr.customer_id = c.id"
     )
