@@ -1,19 +1,19 @@
 import { defineConfig, devices } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { SIM_KEY, simPort } from "./tests/helpers";
+import { dirname, join } from "node:path";
+import { SIM_KEY, TAGIH_BIN, dbUrl, simPort } from "./tests/helpers";
 
 // Each viewport gets its own release server on its own temporary SQLite database, so both can
 // run the first-run setup. Ports are fixed per run (E2E_PORT_BASE) and loopback only.
 const base = Number(process.env.E2E_PORT_BASE ?? 39100);
-const bin = process.env.TAGIH_BIN ?? resolve(__dirname, "../target/release/tagih");
+const bin = TAGIH_BIN;
 // waha-sim, the local WAHA: one per viewport (sessions are stateful), next to the tagih binary.
 const simBin = process.env.WAHA_SIM_BIN ?? join(dirname(bin), "waha-sim");
 
 
 // Spec files run in this order per viewport.
-const SPEC_ORDER = ["foundation", "billing", "whatsapp", "messages", "sending", "schedule", "users"];
+const SPEC_ORDER = ["foundation", "billing", "whatsapp", "messages", "sending", "schedule", "users", "ledger"];
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -56,8 +56,11 @@ function sim(port: number) {
 // and then. Set in the main process; the workers inherit it.
 const logDir = (process.env.TAGIH_E2E_LOG_DIR ??= mkdtempSync(join(tmpdir(), "tagih-e2e-logs-")));
 
+// Each viewport's database lives here, under a name from its port, so a spec can reach it
+// (ledger.spec.ts adds months of demo history with `tagih seed-demo`).
+process.env.TAGIH_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "tagih-e2e-"));
+
 function server(port: number) {
-  const dir = mkdtempSync(join(tmpdir(), "tagih-e2e-"));
   return {
     // `exec`, so stopping the web server stops tagih itself.
     command: `exec "${bin}" serve 2>>"${join(logDir, `tagih-${port}.log`)}"`,
@@ -67,7 +70,7 @@ function server(port: number) {
     stdout: "pipe" as const,
     stderr: "pipe" as const,
     env: {
-      DATABASE_URL: `sqlite://${join(dir, "tagih.db")}?mode=rwc`,
+      DATABASE_URL: dbUrl(port),
       TAGIH_BIND: `127.0.0.1:${port}`,
       // The browser's origin is checked against this, so first-run setup needs no code.
       TAGIH_PUBLIC_URL: `http://127.0.0.1:${port}`,

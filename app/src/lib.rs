@@ -28,6 +28,8 @@ use pages::{
     login::LoginPage,
     not_found::NotFound,
     packages::PackagesPage,
+    payments::PaymentsPage,
+    receivables::ReceivablesPage,
     schedule::{DraftReviewPage, SchedulePage},
     sending::{SendJobPage, SendingPage},
     settings::SettingsPage,
@@ -87,6 +89,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tagihan") view=InvoicesPage />
                     <Route path=path!("tagihan/tinjau") view=DraftReviewPage />
                     <Route path=path!("tagihan/:id") view=InvoiceDetailPage />
+                    <Route path=path!("pembayaran") view=PaymentsPage />
+                    <Route path=path!("piutang") view=ReceivablesPage />
                     <Route path=path!("whatsapp") view=WhatsAppPage />
                     <Route path=path!("template") view=TemplatePage />
                     <Route path=path!("pengiriman") view=SendingPage />

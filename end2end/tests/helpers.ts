@@ -1,4 +1,13 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { join, resolve } from "node:path";
+
+/** The release binary under test. */
+export const TAGIH_BIN = process.env.TAGIH_BIN ?? resolve(__dirname, "../../target/release/tagih");
+
+/** A viewport server's SQLite database, named by its port (the config sets the folder). */
+export function dbUrl(port: number) {
+  return `sqlite://${join(process.env.TAGIH_E2E_DATA_DIR!, `tagih-${port}.db`)}?mode=rwc`;
+}
 
 /** Opens a path and waits until the wasm has hydrated the page (forms then run through it). */
 export async function open(page: Page, path: string) {

@@ -103,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ekspor/tagihan.csv", get(export_invoices))
         .route("/pengiriman/{id}/laporan.csv", get(report_csv))
         .route("/ekspor/log-aktivitas.csv", get(export_audit))
+        .route("/ekspor/pembayaran.csv", get(export_payments))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -190,6 +191,20 @@ async fn export_audit(
     let today = app::server::billing::clock::today(state.config.timezone);
     match app::server::audit::export(&state.db, &q, state.config.timezone).await {
         Ok(csv) => download(csv, &format!("log-aktivitas-{today}.csv")),
+        Err(e) => error_status(e),
+    }
+}
+
+/// `GET /ekspor/pembayaran.csv?from=…&to=…&method=…&user=…&q=…`: the payments the Pembayaran
+/// page's filters select (every signed-in role; a kasir reconciles the day's cash with it).
+async fn export_payments(
+    State(state): State<AppState>,
+    Query(q): Query<app::dto::payments::PaymentQuery>,
+) -> Response {
+    let tz = state.config.timezone;
+    let today = app::server::billing::clock::today(tz);
+    match app::server::billing::payment_list::export(&state.db, &q, today, tz).await {
+        Ok(csv) => download(csv, &format!("pembayaran-{today}.csv")),
         Err(e) => error_status(e),
     }
 }

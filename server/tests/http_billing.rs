@@ -24,6 +24,7 @@ async fn csv_downloads_need_a_session() {
         for path in [
             "/ekspor/pelanggan.csv",
             "/ekspor/tagihan.csv?period=2026-11",
+            "/ekspor/pembayaran.csv",
         ] {
             let res = anon.get(app.url(path)).send().await.unwrap();
             assert!(res.status().is_redirection(), "{path}: {}", res.status());
@@ -235,6 +236,48 @@ async fn package_customer_run_payment_and_exports_over_http() {
         assert_eq!(none.lines().count(), 1, "only the header: {none}");
         let bad = c
             .get(app.url("/ekspor/tagihan.csv?period=kemarin"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Pembayaran's download: this month's payments, the e-wallet one with its reference.
+        let res = c
+            .get(app.url("/ekspor/pembayaran.csv?method=ewallet"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(
+            res.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment; filename=\"pembayaran-")
+        );
+        let csv = res.text().await.unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 2, "{csv}");
+        assert!(
+            lines[0].starts_with("\u{feff}tanggal,jam,kode_pelanggan"),
+            "{csv}"
+        );
+        assert!(
+            lines[1]
+                .contains(",PLG-00001,\"Siti; \"\"Warung\"\" Aminah\",150000,E-wallet,DANA 77,"),
+            "{csv}"
+        );
+        assert!(lines[1].contains(",diterima,"), "{csv}");
+        let cash = c
+            .get(app.url("/ekspor/pembayaran.csv?method=cash"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(cash.lines().count(), 1, "only the header: {cash}");
+        let bad = c
+            .get(app.url("/ekspor/pembayaran.csv?from=2026-12-31&to=2026-01-01"))
             .send()
             .await
             .unwrap();

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod invoices;
 pub mod messages;
 pub mod packages;
+pub mod payments;
 pub mod schedule;
 pub mod sending;
 pub mod settings;

@@ -27,6 +27,8 @@ pub const NAV: &[(&str, &str, Role)] = &[
     ("/pelanggan", "Pelanggan", Role::Kasir),
     ("/paket", "Paket", Role::Admin),
     ("/tagihan", "Tagihan", Role::Kasir),
+    ("/pembayaran", "Pembayaran", Role::Kasir),
+    ("/piutang", "Piutang", Role::Kasir),
     ("/whatsapp", "WhatsApp", Role::Admin),
     ("/template", "Template", Role::Admin),
     ("/pengiriman", "Pengiriman", Role::Kasir),

@@ -1,6 +1,7 @@
 //! Pure domain logic, compiled for the server and the browser alike (no I/O, no clock).
 
 pub mod account;
+pub mod aging;
 pub mod audit;
 pub mod billing;
 pub mod company;

@@ -76,6 +76,10 @@ pub struct InvoiceQuery {
     /// Only customers with a number WhatsApp can be sent to.
     #[serde(default)]
     pub has_wa: bool,
+    /// Piutang bucket (`1-30`, `31-60`, `61-90`, `90+`, `belum`): open invoices of the
+    /// customers whose oldest open invoice is that late.
+    #[serde(default)]
+    pub aging: String,
     /// Customer name, customer code or invoice number.
     #[serde(default)]
     pub q: String,

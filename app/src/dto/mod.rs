@@ -9,6 +9,8 @@ pub mod dashboard;
 pub mod invoices;
 pub mod messages;
 pub mod packages;
+pub mod payments;
+pub mod receivables;
 pub mod schedule;
 pub mod sending;
 pub mod settings;

@@ -14,6 +14,7 @@ use crate::{
         wa_send::{InvoiceMessages, ReceiptOffer, WaSendButton, use_invoice_messages},
     },
     domain::{
+        aging::AgingBucket,
         dates::{Period, format_date, format_date_short, format_local},
         money::{rupiah, thousands},
     },
@@ -34,6 +35,8 @@ struct View {
     status: String,
     overdue: bool,
     wa: bool,
+    /// A Piutang bucket (`31-60`): the open invoices of that bucket's debtors.
+    aging: String,
     q: String,
     sort: String,
     desc: bool,
@@ -51,6 +54,7 @@ impl View {
             status: self.status.clone(),
             overdue: self.overdue,
             has_wa: self.wa,
+            aging: self.aging.clone(),
             q: self.q.clone(),
             sort: self.sort.clone(),
             desc: self.desc,
@@ -71,6 +75,7 @@ impl View {
                 },
             ),
             ("wa", if self.wa { "1".into() } else { String::new() }),
+            ("aging", self.aging.clone()),
             ("q", self.q.clone()),
             ("sort", self.sort.clone()),
             ("desc", if self.desc { "1".into() } else { String::new() }),
@@ -112,6 +117,7 @@ impl View {
                         String::new()
                     }
                 ),
+                ("aging", q.aging),
                 ("q", q.q),
                 ("sort", q.sort),
                 ("desc", if q.desc { "true".into() } else { String::new() }),
@@ -129,6 +135,7 @@ pub fn InvoicesPage() -> impl IntoView {
             status: param(q, "status"),
             overdue: flag(q, "overdue"),
             wa: flag(q, "wa"),
+            aging: param(q, "aging"),
             q: param(q, "q"),
             sort: param(q, "sort"),
             desc: flag(q, "desc"),
@@ -202,7 +209,20 @@ pub fn InvoicesPage() -> impl IntoView {
                         };
                         let today = page.today;
                         let pager_v = v.clone();
+                        let aging_note = AgingBucket::parse(&v.aging).map(|b| {
+                            let without = View { aging: String::new(), page: 1, ..v.clone() };
+                            view! {
+                                <div class="alert alert-warn filter-note" data-testid="aging-filter">
+                                    <span>
+                                        "Piutang: " <strong>{b.label()}</strong>
+                                        " — tagihan terbuka pelanggan dalam kelompok ini. \"Kirim Semua\" mengirim satu rincian per pelanggan."
+                                    </span>
+                                    " " <a href=without.href()>"Hapus saringan"</a>
+                                </div>
+                            }
+                        });
                         view! {
+                            {aging_note}
                             <nav class="chips" aria-label="Status">
                                 {chip("Semua", "", false, counts.all)}
                                 {chip("Belum bayar", "unpaid", false, counts.unpaid)}
@@ -381,6 +401,8 @@ fn Filters(
                 }
                 view! {
                     <Form method="GET" action="" attr:class="filters card" attr:role="search">
+                        // Kept while the other filters change; removed by its own link.
+                        {(!v.aging.is_empty()).then(|| view! { <input type="hidden" name="aging" value=v.aging.clone() /> })}
                         <div class="field">
                             <label for="f-period">"Periode"</label>
                             <select id="f-period" name="period">

@@ -7,6 +7,8 @@ pub mod invoices;
 pub mod login;
 pub mod not_found;
 pub mod packages;
+pub mod payments;
+pub mod receivables;
 pub mod schedule;
 pub mod sending;
 pub mod settings;

@@ -13,7 +13,9 @@ pub mod error;
 pub mod invoices;
 pub mod money_log;
 pub mod packages;
+pub mod payment_list;
 pub mod payments;
+pub mod receivables;
 pub mod sequence;
 pub mod sql;
 pub mod statement;
@@ -22,6 +24,8 @@ pub use error::BillingError;
 
 #[cfg(test)]
 mod drafts_tests;
+#[cfg(test)]
+mod ledger_tests;
 #[cfg(test)]
 mod money_tests;
 #[cfg(test)]

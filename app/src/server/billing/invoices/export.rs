@@ -20,7 +20,7 @@ pub async fn export(
     q: &InvoiceQuery,
     today: NaiveDate,
 ) -> Result<Vec<u8>, BillingError> {
-    let mut f = base_filter(q, db.get_database_backend())?;
+    let mut f = base_filter(q, db.get_database_backend(), today)?;
     status_filter(&mut f, q, today)?;
     let rows = RowData::find_by_statement(stmt(
         db,

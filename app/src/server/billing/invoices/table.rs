@@ -5,6 +5,7 @@ use super::super::sql::{contains_pattern, count_of, stmt};
 use super::run::parse_period;
 use crate::{
     domain::{
+        aging::AgingBucket,
         billing::{InvoiceStatus, is_overdue, outstanding},
         dates::Period,
         phone::PhoneStatus,
@@ -12,7 +13,7 @@ use crate::{
         whatsapp::Reach,
     },
     dto::invoices::{InvoiceCounts, InvoicePage, InvoiceQuery, InvoiceRow, PER_PAGE, SortKey},
-    server::billing::BillingError,
+    server::billing::{BillingError, receivables::aging_clause},
     server::reach::REACHABLE_SQL,
 };
 use chrono::NaiveDate;
@@ -37,12 +38,16 @@ pub(crate) fn ilike(backend: DbBackend) -> &'static str {
     }
 }
 
-/// Period, has-WhatsApp and search; status/overdue are added by [`status_filter`].
+/// Period, has-WhatsApp, aging and search; status/overdue are added by [`status_filter`].
 ///
 /// Search: text starting with `INV` finds invoice numbers by prefix (within the period it
 /// names, when it names one); a whole customer code (`PLG-00042`) finds that customer;
 /// anything else finds customers whose name or code contains it.
-pub(super) fn base_filter(q: &InvoiceQuery, backend: DbBackend) -> Result<Filter, BillingError> {
+pub(super) fn base_filter(
+    q: &InvoiceQuery,
+    backend: DbBackend,
+    today: NaiveDate,
+) -> Result<Filter, BillingError> {
     // Drafts live on "Tinjau tagihan" only: no table, count, export or send sees them.
     let mut f = Filter {
         clauses: vec!["i.status <> 'draft'".into()],
@@ -57,6 +62,14 @@ pub(super) fn base_filter(q: &InvoiceQuery, backend: DbBackend) -> Result<Filter
         f.clauses.push(format!(
             "i.customer_id IN (SELECT c.id FROM customers c WHERE {REACHABLE_SQL})"
         ));
+    }
+    if !q.aging.trim().is_empty() {
+        // Piutang's buckets: the open invoices of the customers in that bucket.
+        let bucket = AgingBucket::parse(&q.aging)
+            .ok_or_else(|| BillingError::field("aging", "Kelompok umur piutang tidak dikenal."))?;
+        let (clause, values) = aging_clause(bucket, today);
+        f.clauses.push(clause);
+        f.values.extend(values);
     }
     let text = q.q.trim();
     if !text.is_empty() {
@@ -275,7 +288,7 @@ pub async fn list(
     today: NaiveDate,
 ) -> Result<InvoicePage, BillingError> {
     let backend = db.get_database_backend();
-    let base = base_filter(q, backend)?;
+    let base = base_filter(q, backend, today)?;
     let counts = counts(db, &base, today).await?;
     let total = match (q.status.trim(), q.overdue) {
         ("" | "open", true) => counts.overdue,
@@ -337,7 +350,7 @@ async fn count_filtered(
     q: &InvoiceQuery,
     today: NaiveDate,
 ) -> Result<u64, BillingError> {
-    let mut f = base_filter(q, db.get_database_backend())?;
+    let mut f = base_filter(q, db.get_database_backend(), today)?;
     status_filter(&mut f, q, today)?;
     Ok(count_of(
         db,
@@ -371,7 +384,7 @@ pub async fn matching_ids(
     q: &InvoiceQuery,
     today: NaiveDate,
 ) -> Result<Vec<i32>, BillingError> {
-    let mut f = base_filter(q, db.get_database_backend())?;
+    let mut f = base_filter(q, db.get_database_backend(), today)?;
     status_filter(&mut f, q, today)?;
     let rows = db
         .query_all_raw(stmt(
