@@ -56,10 +56,17 @@ setup-build:
 		cd end2end && npm ci --no-audit --no-fund; \
 	fi
 
+# The screenshot baselines (end2end/tests/visual.spec.ts-snapshots) were taken with these
+# fonts; without them Chromium falls back to whatever the machine has.
+E2E_FONTS := fonts-dejavu-core fonts-liberation
+
 setup-test: setup-build
 	@command -v chromium >/dev/null || { \
 		echo "Installing Debian chromium for the browser tests"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	@dpkg -s $(E2E_FONTS) >/dev/null 2>&1 || { \
+		echo "Installing the fonts the screenshot baselines use"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(E2E_FONTS); }
 
 ## ---- build ----------------------------------------------------------------------------------
 

@@ -103,7 +103,12 @@ pub fn PaymentsPage() -> impl IntoView {
                             }.into_any()
                         }
                         Ok(page) => view! {
-                            <Filters q=q.clone() users=page.users.clone() error=None />
+                            // The date fields show the range in effect (this month by default).
+                            <Filters
+                                q=PaymentQuery { from: page.from.to_string(), to: page.to.to_string(), ..q.clone() }
+                                users=page.users.clone()
+                                error=None
+                            />
                             <RangeChips q=q.clone() page=page.clone() />
                             <Summary page=page.clone() />
                             <PaymentTable q=q page=page />
@@ -216,7 +221,11 @@ fn Summary(page: PaymentPage) -> impl IntoView {
     let range = if page.from == page.to {
         format_date(page.from)
     } else {
-        format!("{} – {}", format_date(page.from), format_date(page.to))
+        format!(
+            "{} – {}",
+            format_date_short(page.from),
+            format_date_short(page.to)
+        )
     };
     let days: Vec<Tally> = t
         .by_day
@@ -284,31 +293,40 @@ fn PaymentTable(q: PaymentQuery, page: PaymentPage) -> impl IntoView {
                         view! {
                             <tr data-payment=r.id class:row-reversed=reversed>
                                 <td data-label="Waktu">{format_local(&r.paid_at)}</td>
+                                // One element per cell: on phones each cell is a label-value row.
                                 <td data-label="Pelanggan">
-                                    <A href=format!("/pelanggan/{}", r.customer_id)>{r.customer_name.clone()}</A>
-                                    " " <span class="muted code">{r.customer_code.clone()}</span>
+                                    <span>
+                                        <A href=format!("/pelanggan/{}", r.customer_id)>{r.customer_name.clone()}</A>
+                                        " " <span class="muted code">{r.customer_code.clone()}</span>
+                                    </span>
                                 </td>
-                                <td data-label="Jumlah" class="num money">{rupiah(r.amount)}</td>
+                                <td data-label="Jumlah" class="num money"><span class="amount">{rupiah(r.amount)}</span></td>
                                 <td data-label="Cara bayar">
-                                    {r.method.label()}
-                                    {r.reference.clone().map(|x| view! { " " <span class="muted">{format!("· {x}")}</span> })}
+                                    <span>
+                                        {r.method.label()}
+                                        {r.reference.clone().map(|x| view! { " " <span class="muted">{format!("· {x}")}</span> })}
+                                    </span>
                                 </td>
                                 <td data-label="Dicatat oleh">
                                     {if r.recorded_by.is_empty() { "Sistem / impor".to_owned() } else { r.recorded_by.clone() }}
                                 </td>
                                 <td data-label="Untuk tagihan">
-                                    <span class="code">{if r.invoices.is_empty() { "—".to_owned() } else { r.invoices.join(", ") }}</span>
-                                    {(r.credit > 0).then(|| view! {
-                                        <span class="muted small">{format!(" + saldo {}", rupiah(r.credit))}</span>
-                                    })}
+                                    <span class="paid-for">
+                                        <span class="code">{if r.invoices.is_empty() { "—".to_owned() } else { r.invoices.join(", ") }}</span>
+                                        {(r.credit > 0).then(|| view! {
+                                            <span class="muted small">{format!(" + saldo {}", rupiah(r.credit))}</span>
+                                        })}
+                                    </span>
                                 </td>
                                 <td data-label="Status">
                                     {match r.reversed.clone() {
                                         None => view! { <span class="badge badge-ok">"Diterima"</span> }.into_any(),
                                         Some(x) => view! {
-                                            <span class="badge badge-danger">"Dibatalkan"</span>
-                                            <span class="muted small reversal">
-                                                {format!(" {} oleh {}: {}", format_local(&x.at), if x.by.is_empty() { "sistem" } else { x.by.as_str() }, x.reason)}
+                                            <span class="reversal-cell">
+                                                <span class="badge badge-danger">"Dibatalkan"</span>
+                                                <span class="muted small reversal">
+                                                    {format!("{} oleh {}: {}", format_local(&x.at), if x.by.is_empty() { "sistem" } else { x.by.as_str() }, x.reason)}
+                                                </span>
                                             </span>
                                         }.into_any(),
                                     }}

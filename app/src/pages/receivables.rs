@@ -102,7 +102,7 @@ fn Aging(s: AgingSummary) -> impl IntoView {
                         {s.top.into_iter().map(|d| view! {
                             <tr data-customer=d.code.clone() class="row-late">
                                 <td data-label="Pelanggan">
-                                    <strong>{d.name.clone()}</strong> " " <span class="muted code">{d.code.clone()}</span>
+                                    <span><strong>{d.name.clone()}</strong> " " <span class="muted code">{d.code.clone()}</span></span>
                                 </td>
                                 <td data-label="Tunggakan" class="num money">{rupiah(d.owed)}</td>
                                 <td data-label="Jatuh tempo tertua">{format_date_short(d.oldest_due)}</td>
