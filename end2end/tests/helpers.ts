@@ -1,6 +1,24 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { join, resolve } from "node:path";
 
+/**
+ * A sending policy that never holds (Pengaturan → Kebijakan pengiriman): the stories send at any
+ * hour the tests run, dozens of messages within minutes, from numbers waha-sim links on the spot.
+ */
+export const NO_HOLDS = {
+  quiet_enabled: false,
+  quiet_start: "21:00",
+  quiet_end: "07:00",
+  daily_cap: "",
+  waves_enabled: false,
+  wave_size: "25",
+  wave_pause: "20",
+  warmup_enabled: false,
+  warmup_days: "14",
+  warmup_first: "20",
+  warmup_step: "20",
+};
+
 /** The release binary under test. */
 export const TAGIH_BIN = process.env.TAGIH_BIN ?? resolve(__dirname, "../../target/release/tagih");
 

@@ -12,6 +12,7 @@ import {
   signIn,
   simUrl as sim,
   watchErrors,
+  NO_HOLDS,
 } from "./helpers";
 
 // One invoice over WhatsApp through the row's modal, against waha-sim: what the simulator
@@ -30,7 +31,7 @@ test("one invoice over WhatsApp: the modal's preview is exactly what WhatsApp re
   await connectWhatsApp(page);
   // Send at any hour the tests run: no quiet hours for this server.
   await callJson(page, "settings/policy-save", {
-    form: { quiet_enabled: false, quiet_start: "21:00", quiet_end: "07:00", daily_cap: "" },
+    form: NO_HOLDS,
   });
   // A customer with a number and this month's invoice.
   const pkg = await call(page, "billing/package-save", {

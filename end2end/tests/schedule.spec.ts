@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { call, callJson, connectWhatsApp, fitsWidth, open, shot, signIn, simUrl, watchErrors } from "./helpers";
+import { call, callJson, connectWhatsApp, fitsWidth, open, shot, signIn, simUrl, watchErrors, NO_HOLDS } from "./helpers";
 
 // The month Tagih runs by itself, seen by the admin: on Jadwal the monthly run makes drafts
 // ("Jalankan sekarang", as the scheduler would on the 1st), the dashboard points at them, the
@@ -18,10 +18,12 @@ test.beforeEach(async ({ page }) => {
 });
 
 test("drafts are reviewed, one amount edited, published, and each customer gets one statement", async ({ page }) => {
+  // The two statements go out 30–60 s apart (the safe pacing).
+  test.setTimeout(180_000);
   const errors = watchErrors(page);
   await connectWhatsApp(page);
   await callJson(page, "settings/policy-save", {
-    form: { quiet_enabled: false, quiet_start: "21:00", quiet_end: "07:00", daily_cap: "" },
+    form: NO_HOLDS,
   });
   const pkg = await call(page, "billing/package-save", {
     name: `Paket Jadwal ${test.info().project.name}`,
@@ -82,7 +84,8 @@ test("drafts are reviewed, one amount edited, published, and each customer gets 
   await expect(done).toContainText("tagihan diterbitkan");
   await shot(page, "schedule-03-published");
 
-  // waha-sim receives one statement per customer, Sari's with the edited amount.
+  // waha-sim receives one statement per customer, Sari's with the edited amount (at the safe
+  // pacing every unattended send uses: 30–60 s between the two).
   type Msg = { chatId: string; text: string };
   await expect
     .poll(
@@ -90,7 +93,7 @@ test("drafts are reviewed, one amount edited, published, and each customer gets 
         const all = (await (await page.request.get(`${simUrl(page)}/_sim/messages`)).json()) as Msg[];
         return CUSTOMERS.map((c) => all.filter((m) => m.chatId === c.chat).length);
       },
-      { timeout: 30_000 },
+      { timeout: 100_000, intervals: [1_000] },
     )
     .toEqual([1, 1]);
   const all = (await (await page.request.get(`${simUrl(page)}/_sim/messages`)).json()) as Msg[];

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { call, callJson, connectWhatsApp, fitsWidth, open, shot, signIn, simUrl, watchErrors } from "./helpers";
+import { call, callJson, connectWhatsApp, fitsWidth, open, shot, signIn, simUrl, watchErrors, NO_HOLDS } from "./helpers";
 
 // "Kirim Semua via WhatsApp": 20 invoices through the bulk modal against waha-sim. The progress
 // bar reaches 100 %, and the job's report matches, row for row, what WhatsApp received.
@@ -16,7 +16,7 @@ test("send all: 20 invoices, the progress bar reaches 100 %, the report matches 
   const errors = watchErrors(page);
   await connectWhatsApp(page);
   await callJson(page, "settings/policy-save", {
-    form: { quiet_enabled: false, quiet_start: "21:00", quiet_end: "07:00", daily_cap: "" },
+    form: NO_HOLDS,
   });
   const vp = test.info().project.name.startsWith("mobile") ? "7" : "8";
   const pkg = await call(page, "billing/package-save", {

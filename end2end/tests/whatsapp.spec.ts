@@ -70,6 +70,29 @@ test("connect: start, scan the QR, see the account, stop", async ({ page }) => {
   await expect(qr).toHaveCount(0);
   await shot(page, "wa-03-active");
 
+  // Warm-up (switched off for these tests in foundation.spec.ts): on, the number linked a
+  // minute ago is on day 1 with a small cap; the owner can say it is an old number.
+  const setWarmup = async (on: boolean) => {
+    await open(page, "/pengaturan");
+    const box = page.getByLabel("Pemanasan nomor baru", { exact: false });
+    if (on) await box.check();
+    else await box.uncheck();
+    await page.getByRole("button", { name: "Simpan kebijakan" }).click();
+    await expect(page.getByText("Tersimpan.").last()).toBeVisible();
+  };
+  await setWarmup(true);
+  await open(page, "/whatsapp");
+  const warm = page.getByTestId("wa-warmup");
+  await expect(warm).toContainText("Pemanasan: hari 1 dari 14, batas hari ini 20 pesan");
+  await fitsWidth(page);
+  await shot(page, "wa-03b-warmup");
+  await warm.getByRole("button", { name: "Nomor ini sudah lama dipakai: lewati pemanasan" }).click();
+  await expect(warm).toContainText("Pemanasan dilewati untuk nomor ini.");
+  await open(page, "/whatsapp");
+  await expect(status(page)).toHaveText("Aktif");
+  await expect(page.getByTestId("wa-warmup")).toHaveCount(0);
+  await setWarmup(false);
+
   // The navigation dot on every page shows it (cached status, asked in the browser).
   await open(page, "/");
   // One indicator: the same filled green dot in the phone's top bar and the desktop navigation.

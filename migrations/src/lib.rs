@@ -30,6 +30,8 @@ mod m20261203_000024_create_schedule_runs;
 mod m20261203_000040_hash_session_ids;
 mod m20261203_000041_create_webhook_events;
 mod m20261203_000042_create_audit_log;
+mod m20261203_000043_index_send_items_sent_at;
+mod m20261203_000044_create_wa_accounts;
 mod util;
 
 pub struct Migrator;
@@ -65,6 +67,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000040_hash_session_ids::Migration),
             Box::new(m20261203_000041_create_webhook_events::Migration),
             Box::new(m20261203_000042_create_audit_log::Migration),
+            Box::new(m20261203_000043_index_send_items_sent_at::Migration),
+            Box::new(m20261203_000044_create_wa_accounts::Migration),
         ]
     }
 }

@@ -251,15 +251,9 @@ async fn fresh(args: &EngineBenchArgs) -> Result<bench::Target, String> {
     })
     .await?;
     Migrator::up(&t.db, None).await.map_err(|e| e.to_string())?;
-    policy::save(
-        &t.db,
-        &SendPolicy {
-            daily_cap: None,
-            quiet: None,
-        },
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    policy::save(&t.db, &SendPolicy::unlimited())
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(t)
 }
 

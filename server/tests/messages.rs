@@ -57,15 +57,9 @@ impl World {
             c.send_lease = Duration::from_millis(400);
         })
         .await;
-        policy::save(
-            &app.state.db,
-            &SendPolicy {
-                daily_cap: None,
-                quiet: None,
-            },
-        )
-        .await
-        .unwrap();
+        policy::save(&app.state.db, &SendPolicy::unlimited())
+            .await
+            .unwrap();
         let owner = app.owner().await;
         World {
             app,

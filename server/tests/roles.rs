@@ -99,6 +99,12 @@ fn table() -> Vec<Case> {
         form("/api/billing/dashboard", Kasir, &[]),
         form("/api/billing/invoices", Kasir, &[("query[page]", "1")]),
         form("/api/billing/invoice-periods", Kasir, &[]),
+        form("/api/billing/aging", Kasir, &[]),
+        json(
+            "/api/billing/payments",
+            Kasir,
+            json!({"query": app::dto::payments::PaymentQuery::default()}),
+        ),
         form("/api/billing/invoice", Kasir, &[("id", NO_ID)]),
         form(
             "/api/billing/run-preview",
@@ -249,6 +255,7 @@ fn table() -> Vec<Case> {
                 quiet_start: "21:00".into(),
                 quiet_end: "07:00".into(),
                 daily_cap: String::new(),
+                ..PolicyForm::from_policy(&Default::default())
             }}),
         ),
         form("/api/settings/retention", Admin, &[]),
@@ -298,6 +305,7 @@ fn table() -> Vec<Case> {
         form("/api/wa/qr", Kasir, &[]),
         form("/api/wa/session", Owner, &[("action", "start")]),
         form("/api/wa/pairing_code", Owner, &[("phone", "")]),
+        form("/api/wa/skip_warmup", Owner, &[]),
         form("/api/wa/settings", Owner, &[]),
         form(
             "/api/wa/save_settings",

@@ -132,6 +132,36 @@ pub async fn wa_session_action(action: SessionAction) -> Result<SessionView, App
     .await
 }
 
+/// The owner says the linked number is not new: its warm-up cap stops applying.
+#[server(endpoint = "wa/skip_warmup")]
+pub async fn skip_warmup() -> Result<(), AppError> {
+    use crate::{
+        domain::audit::AuditAction,
+        server::{ctx, engine::warmup, waha::settings},
+    };
+    ctx::respond(async move {
+        let (state, user) = ctx::authorise(Role::Owner)?;
+        let s = settings::load(&state.db, &state.config).await?;
+        let me = crate::server::waha::service::cached_status(&state.db, &s.session)
+            .await?
+            .and_then(|r| r.me_id)
+            .ok_or_else(|| AppError::Conflict("WhatsApp belum aktif.".into()))?;
+        if !warmup::skip(&state.db, &me, chrono::Utc::now()).await? {
+            return Err(AppError::Conflict("Nomor ini belum tercatat aktif.".into()));
+        }
+        ctx::audit(
+            &state,
+            &user,
+            AuditAction::WhatsAppChange,
+            &me,
+            "pemanasan dilewati: nomor lama",
+        )
+        .await;
+        Ok(())
+    })
+    .await
+}
+
 /// A pairing code to enter on the phone instead of scanning.
 #[server(endpoint = "wa/pairing_code")]
 pub async fn wa_pairing_code(phone: String) -> Result<String, AppError> {

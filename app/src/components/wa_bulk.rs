@@ -50,7 +50,8 @@ fn template_choice(code: &str) -> TemplateChoice {
 #[component]
 fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
     let template = RwSignal::new(String::from("auto"));
-    let pacing = RwSignal::new(String::from("original"));
+    // The safe pacing unless the admin chooses otherwise (the 2 s preset says what it risks).
+    let pacing = RwSignal::new(String::from("safe"));
     let delay = RwSignal::new(String::from("5"));
     let jitter = RwSignal::new(String::from("5"));
     let combine = RwSignal::new(true);
@@ -181,8 +182,8 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
                             </label>
                             <fieldset class="pacing">
                                 <legend>"Jeda antar pesan"</legend>
-                                <PacingOption value="original" current=pacing label="2 detik, seperti sistem lama" />
                                 <PacingOption value="safe" current=pacing label="Aman: acak 30–60 detik (saran WAHA untuk menghindari blokir)" />
+                                <PacingOption value="original" current=pacing label="2 detik, seperti sistem lama: cepat, tetapi berisiko nomor diblokir bila pesannya banyak" />
                                 <PacingOption value="custom" current=pacing label="Atur sendiri" />
                                 <Show when=move || pacing.get() == "custom">
                                     <div class="field-row">
@@ -204,10 +205,16 @@ fn BulkSendModal(query: InvoiceQuery, on_close: Callback<()>) -> impl IntoView {
                                 {move || plan.get().and_then(Result::ok).map(|p| view! {
                                     <p class="muted">
                                         {format!("Perkiraan waktu: {}.", format_duration(chrono::Duration::seconds(p.eta_secs)))}
+                                        {p.waves.map(|w| format!(" Termasuk {} (Pengaturan).", w.label()))}
                                         {p.daily_cap.map(|c| format!(" Batas harian {c} pesan."))}
                                         {p.quiet.map(|q| format!(" Jam tenang {}: pesan ditahan lalu dikirim setelahnya.", q.label()))}
                                     </p>
                                     {p.held_now.clone().map(|h| view! { <p class="alert alert-warn">{h.describe()}</p> })}
+                                    {p.warmup.clone().map(|w| view! {
+                                        <p class="alert alert-warn" data-testid="bulk-warmup">
+                                            {w} ": pesan di atas batas ditahan sampai besok, lalu dikirim otomatis."
+                                        </p>
+                                    })}
                                     {p.first_preview.clone().map(|text| view! {
                                         <div class="bulk-preview">
                                             <span class="preview-title">

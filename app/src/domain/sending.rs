@@ -1,7 +1,7 @@
-//! Sending policy: pacing presets, gaps, retry backoff, quiet hours, daily cap and ETA.
+//! Sending policy: pacing presets, gaps, retry backoff, quiet hours, daily cap, waves and ETA.
 //! Pure, so the bulk modal can show the same ETA the server will keep to.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Retries after a transient failure before the item is given up as failed.
@@ -247,6 +247,60 @@ pub struct SendPolicy {
     pub daily_cap: Option<u32>,
     /// Local quiet window, e.g. 21:00–07:00; nothing is sent inside it.
     pub quiet: Option<QuietHours>,
+    /// Send in waves with a longer pause between them; `None` = one continuous stream. A policy
+    /// saved before waves existed gets the default, so upgrading makes sending safer, not faster.
+    #[serde(default = "default_waves")]
+    pub waves: Option<Waves>,
+    /// A newly linked number's daily cap rises day by day; `None` = no warm-up.
+    #[serde(default = "default_warmup")]
+    pub warmup: Option<WarmUp>,
+}
+
+fn default_waves() -> Option<Waves> {
+    Some(Waves::DEFAULT)
+}
+
+fn default_warmup() -> Option<WarmUp> {
+    Some(WarmUp::DEFAULT)
+}
+
+/// WAHA: no bulk sends from a freshly linked number. For `days` days after Tagih first saw the
+/// number working, its daily cap is `first_cap` on day 1 and `step` more each day after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarmUp {
+    pub days: u32,
+    pub first_cap: u32,
+    pub step: u32,
+}
+
+impl WarmUp {
+    /// 20 messages on day 1, 40 on day 2, … 280 on day 14; no warm-up cap from day 15.
+    pub const DEFAULT: WarmUp = WarmUp {
+        days: 14,
+        first_cap: 20,
+        step: 20,
+    };
+
+    /// Which day of the warm-up `today` is (1-based) for a number first seen working on
+    /// `since`; `None` once it is over.
+    pub fn day(&self, since: NaiveDate, today: NaiveDate) -> Option<u32> {
+        let day = (today - since).num_days().max(0) + 1;
+        u32::try_from(day).ok().filter(|d| *d <= self.days)
+    }
+
+    pub fn cap_on(&self, day: u32) -> u32 {
+        self.first_cap
+            .saturating_add(self.step.saturating_mul(day.saturating_sub(1)))
+    }
+
+    /// "Pemanasan: hari 3 dari 14, batas hari ini 60 pesan".
+    pub fn describe(&self, day: u32) -> String {
+        format!(
+            "Pemanasan: hari {day} dari {}, batas hari ini {} pesan",
+            self.days,
+            self.cap_on(day)
+        )
+    }
 }
 
 impl Default for SendPolicy {
@@ -257,7 +311,67 @@ impl Default for SendPolicy {
                 start: NaiveTime::from_hms_opt(21, 0, 0).expect("valid"),
                 end: NaiveTime::from_hms_opt(7, 0, 0).expect("valid"),
             }),
+            waves: default_waves(),
+            warmup: default_warmup(),
         }
+    }
+}
+
+/// WAHA's advice against bans: "send in packages and pause". At most `size` messages close
+/// together, then at least `pause_mins` before the next one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waves {
+    pub size: u32,
+    pub pause_mins: u32,
+}
+
+impl Waves {
+    /// 25 messages (about 20 minutes at the safe pacing), then 20 minutes of rest.
+    pub const DEFAULT: Waves = Waves {
+        size: 25,
+        pause_mins: 20,
+    };
+
+    pub fn pause(&self) -> Duration {
+        Duration::minutes(i64::from(self.pause_mins))
+    }
+
+    /// The end of the pause the session owes now, if any. `recent` are its latest sends, newest
+    /// first (at least `size` of them when there are that many). The wave is full when the last
+    /// `size` sends came with no pause between them; it is stateless, so a restart or another
+    /// instance sees the same wave.
+    pub fn hold_until(
+        &self,
+        recent: &[DateTime<Utc>],
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let size = self.size as usize;
+        if size == 0 || recent.len() < size {
+            return None;
+        }
+        let wave = &recent[..size];
+        if wave.windows(2).any(|w| w[0] - w[1] >= self.pause()) {
+            return None;
+        }
+        let until = wave[0] + self.pause();
+        (until > now).then_some(until)
+    }
+
+    /// Pauses on the way through `remaining` messages (none after the last one).
+    pub fn pauses(&self, remaining: u64) -> u64 {
+        if self.size == 0 {
+            0
+        } else {
+            remaining.saturating_sub(1) / u64::from(self.size)
+        }
+    }
+
+    /// "istirahat 20 menit setiap 25 pesan".
+    pub fn label(&self) -> String {
+        format!(
+            "istirahat {} menit setiap {} pesan",
+            self.pause_mins, self.size
+        )
     }
 }
 
@@ -303,6 +417,10 @@ impl QuietHours {
 pub enum Hold {
     QuietHours,
     DailyCap,
+    /// A wave was sent; the session rests before the next.
+    WavePause,
+    /// A newly linked number reached today's warm-up cap.
+    WarmUp,
 }
 
 impl Hold {
@@ -310,6 +428,8 @@ impl Hold {
         match self {
             Hold::QuietHours => "quiet_hours",
             Hold::DailyCap => "daily_cap",
+            Hold::WavePause => "wave_pause",
+            Hold::WarmUp => "warm_up",
         }
     }
 
@@ -317,6 +437,8 @@ impl Hold {
         match code {
             "quiet_hours" => Some(Hold::QuietHours),
             "daily_cap" => Some(Hold::DailyCap),
+            "wave_pause" => Some(Hold::WavePause),
+            "warm_up" => Some(Hold::WarmUp),
             _ => None,
         }
     }
@@ -325,23 +447,52 @@ impl Hold {
         match self {
             Hold::QuietHours => "Ditahan: jam tenang",
             Hold::DailyCap => "Ditahan: batas harian tercapai",
+            Hold::WavePause => "Ditahan: istirahat antar-gelombang",
+            Hold::WarmUp => "Ditahan: batas harian pemanasan nomor baru",
         }
     }
 }
 
 impl SendPolicy {
+    /// Nothing holds: no quiet hours, cap, waves or warm-up (tests and benchmarks that send
+    /// at any hour, as fast as their pacing allows).
+    pub fn unlimited() -> Self {
+        Self {
+            daily_cap: None,
+            quiet: None,
+            waves: None,
+            warmup: None,
+        }
+    }
+
     /// Whether sending must wait, and until which local moment.
     pub fn hold(&self, now: NaiveDateTime, sent_today: u32) -> Option<(Hold, NaiveDateTime)> {
+        self.hold_warming(now, sent_today, None)
+    }
+
+    /// [`Self::hold`] for a number on day `warm_day` of its warm-up: the lower of the daily cap
+    /// and the warm-up's cap holds.
+    pub fn hold_warming(
+        &self,
+        now: NaiveDateTime,
+        sent_today: u32,
+        warm_day: Option<u32>,
+    ) -> Option<(Hold, NaiveDateTime)> {
         if let Some(q) = &self.quiet
             && let Some(until) = q.until(now)
         {
             return Some((Hold::QuietHours, until));
         }
+        let midnight = (now.date() + Duration::days(1)).and_time(NaiveTime::MIN);
         if let Some(cap) = self.daily_cap
             && sent_today >= cap
         {
-            let midnight = (now.date() + Duration::days(1)).and_time(NaiveTime::MIN);
             return Some((Hold::DailyCap, midnight));
+        }
+        if let (Some(w), Some(day)) = (&self.warmup, warm_day)
+            && sent_today >= w.cap_on(day)
+        {
+            return Some((Hold::WarmUp, midnight));
         }
         None
     }
@@ -361,6 +512,19 @@ pub fn backoff(attempt: i32, unit: f64) -> Duration {
 pub fn eta(remaining: u64, pacing: &Pacing, slowdown: i32) -> Duration {
     let per = pacing.mean_ms() * i64::from(slowdown.max(1));
     Duration::milliseconds(per.saturating_mul(remaining.min(i64::MAX as u64) as i64))
+}
+
+/// [`eta`] plus the rests between waves.
+pub fn eta_in_waves(
+    remaining: u64,
+    pacing: &Pacing,
+    slowdown: i32,
+    waves: Option<&Waves>,
+) -> Duration {
+    let rests = waves.map_or(Duration::zero(), |w| {
+        w.pause() * i32::try_from(w.pauses(remaining)).unwrap_or(i32::MAX)
+    });
+    eta(remaining, pacing, slowdown) + rests
 }
 
 /// "3 jam 20 menit", "45 detik", for the ETA.
@@ -417,6 +581,7 @@ mod tests {
         let p = SendPolicy {
             daily_cap: Some(100),
             quiet: None,
+            ..SendPolicy::unlimited()
         };
         assert_eq!(p.hold(at(10, 0), 99), None);
         assert_eq!(
@@ -428,6 +593,81 @@ mod tests {
             ..SendPolicy::default()
         };
         assert_eq!(both.hold(at(23, 0), 5).unwrap().0, Hold::QuietHours);
+    }
+
+    #[test]
+    fn a_full_wave_rests_and_a_rest_already_taken_starts_a_new_wave() {
+        let w = Waves {
+            size: 3,
+            pause_mins: 20,
+        };
+        let t0 = DateTime::parse_from_rfc3339("2026-12-03T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let min = |m: i64| t0 + Duration::minutes(m);
+        // Two sends: the wave is not full.
+        assert_eq!(w.hold_until(&[min(1), min(0)], min(2)), None);
+        // Three a minute apart: rest 20 minutes from the last one.
+        let full = [min(2), min(1), min(0)];
+        assert_eq!(w.hold_until(&full, min(3)), Some(min(22)));
+        assert_eq!(w.hold_until(&full, min(22)), None, "rested enough");
+        // After the rest, one more send: a new wave has begun, not a full one.
+        assert_eq!(w.hold_until(&[min(23), min(2), min(1)], min(24)), None);
+        assert_eq!(
+            w.hold_until(&[min(25), min(24), min(23)], min(26)),
+            Some(min(45))
+        );
+        // Sends spread over the day never make a wave.
+        assert_eq!(w.hold_until(&[min(90), min(60), min(30)], min(91)), None);
+        assert_eq!(w.pauses(1), 0);
+        assert_eq!(w.pauses(3), 0);
+        assert_eq!(w.pauses(4), 1);
+        assert_eq!(w.pauses(7), 2);
+        assert_eq!(Waves::DEFAULT.label(), "istirahat 20 menit setiap 25 pesan");
+    }
+
+    #[test]
+    fn a_new_number_warms_up_day_by_day_and_the_lower_cap_holds() {
+        let w = WarmUp::DEFAULT;
+        let linked = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let day = |d: u32| w.day(linked, NaiveDate::from_ymd_opt(2026, 12, d).unwrap());
+        assert_eq!(day(1), Some(1));
+        assert_eq!(day(3), Some(3));
+        assert_eq!(day(14), Some(14));
+        assert_eq!(day(15), None, "warm-up over");
+        assert_eq!((w.cap_on(1), w.cap_on(3), w.cap_on(14)), (20, 60, 280));
+        assert_eq!(
+            w.describe(3),
+            "Pemanasan: hari 3 dari 14, batas hari ini 60 pesan"
+        );
+        let p = SendPolicy {
+            daily_cap: Some(50),
+            quiet: None,
+            waves: None,
+            warmup: Some(w),
+        };
+        let midnight = at(0, 0) + Duration::days(1);
+        assert_eq!(
+            p.hold_warming(at(10, 0), 59, Some(3)),
+            Some((Hold::DailyCap, midnight))
+        );
+        assert_eq!(p.hold_warming(at(10, 0), 19, Some(1)), None);
+        assert_eq!(
+            p.hold_warming(at(10, 0), 20, Some(1)),
+            Some((Hold::WarmUp, midnight))
+        );
+        assert_eq!(p.hold_warming(at(10, 0), 20, None), None, "not warming up");
+    }
+
+    #[test]
+    fn a_policy_saved_before_waves_existed_gets_the_default_waves() {
+        let old: SendPolicy = serde_json::from_str(r#"{"daily_cap":null,"quiet":null}"#).unwrap();
+        assert_eq!(old.waves, Some(Waves::DEFAULT));
+        assert_eq!(old.warmup, Some(WarmUp::DEFAULT));
+        let off: SendPolicy =
+            serde_json::from_str(r#"{"daily_cap":null,"quiet":null,"waves":null}"#).unwrap();
+        assert_eq!(off.waves, None);
+        assert_eq!(SendPolicy::default().waves, Some(Waves::DEFAULT));
     }
 
     #[test]
@@ -475,6 +715,11 @@ mod tests {
         assert_eq!(
             format_duration(eta(300, &Pacing::SAFE, 1)),
             "3 jam 45 menit"
+        );
+        // 100 messages at 30–60 s in waves of 25: 75 minutes of sending, three 20-minute rests.
+        assert_eq!(
+            format_duration(eta_in_waves(100, &Pacing::SAFE, 1, Some(&Waves::DEFAULT))),
+            "2 jam 15 menit"
         );
         assert_eq!(format_duration(Duration::seconds(42)), "42 detik");
         assert_eq!(format_duration(Duration::hours(2)), "2 jam");

@@ -4,7 +4,7 @@
 use crate::domain::{
     dates::LocalTime,
     messages::TemplateKind,
-    sending::{ItemState, QuietHours},
+    sending::{ItemState, QuietHours, Waves},
 };
 use serde::{Deserialize, Serialize};
 
@@ -171,6 +171,10 @@ pub struct BulkPlan {
     pub eta_secs: i64,
     pub daily_cap: Option<u32>,
     pub quiet: Option<QuietHours>,
+    /// Rests between waves (counted in `eta_secs`).
+    pub waves: Option<Waves>,
     /// Quiet hours / daily cap holding messages back right now.
     pub held_now: Option<crate::dto::sending::HoldView>,
+    /// The sending number's warm-up today, in words (it caps today's messages).
+    pub warmup: Option<String>,
 }

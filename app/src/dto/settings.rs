@@ -1,6 +1,9 @@
 //! Pengaturan: company and payment details, the sending policy.
 
-use crate::{domain::sending::SendPolicy, error::AppError};
+use crate::{
+    domain::sending::{SendPolicy, WarmUp, Waves},
+    error::AppError,
+};
 use serde::{Deserialize, Serialize};
 
 /// The sending policy as the form edits it (times as `HH:MM`, cap as text).
@@ -11,6 +14,15 @@ pub struct PolicyForm {
     pub quiet_end: String,
     /// Empty = no cap.
     pub daily_cap: String,
+    /// Send in waves; the size and the rest (minutes) as typed.
+    pub waves_enabled: bool,
+    pub wave_size: String,
+    pub wave_pause: String,
+    /// Warm up newly linked numbers: days, day-1 cap and daily step as typed.
+    pub warmup_enabled: bool,
+    pub warmup_days: String,
+    pub warmup_first: String,
+    pub warmup_step: String,
 }
 
 impl PolicyForm {
@@ -24,6 +36,13 @@ impl PolicyForm {
             quiet_start: q.start.format("%H:%M").to_string(),
             quiet_end: q.end.format("%H:%M").to_string(),
             daily_cap: p.daily_cap.map(|c| c.to_string()).unwrap_or_default(),
+            waves_enabled: p.waves.is_some(),
+            wave_size: p.waves.unwrap_or(Waves::DEFAULT).size.to_string(),
+            wave_pause: p.waves.unwrap_or(Waves::DEFAULT).pause_mins.to_string(),
+            warmup_enabled: p.warmup.is_some(),
+            warmup_days: p.warmup.unwrap_or(WarmUp::DEFAULT).days.to_string(),
+            warmup_first: p.warmup.unwrap_or(WarmUp::DEFAULT).first_cap.to_string(),
+            warmup_step: p.warmup.unwrap_or(WarmUp::DEFAULT).step.to_string(),
         }
     }
 
@@ -57,8 +76,55 @@ impl PolicyForm {
                 }
             }
         };
+        let number = |text: &str, range: std::ops::RangeInclusive<u32>| {
+            text.trim()
+                .replace('.', "")
+                .parse::<u32>()
+                .ok()
+                .filter(|n| range.contains(n))
+        };
+        let waves = if self.waves_enabled {
+            let size = number(&self.wave_size, 1..=1000);
+            let pause = number(&self.wave_pause, 1..=720);
+            if size.is_none() {
+                e.add("wave_size", "Isi angka 1–1.000 pesan.");
+            }
+            if pause.is_none() {
+                e.add("wave_pause", "Isi angka 1–720 menit.");
+            }
+            size.zip(pause)
+                .map(|(size, pause_mins)| Waves { size, pause_mins })
+        } else {
+            None
+        };
+        let warmup = if self.warmup_enabled {
+            let days = number(&self.warmup_days, 1..=90);
+            let first = number(&self.warmup_first, 1..=10_000);
+            let step = number(&self.warmup_step, 0..=10_000);
+            if days.is_none() {
+                e.add("warmup_days", "Isi angka 1–90 hari.");
+            }
+            if first.is_none() {
+                e.add("warmup_first", "Isi angka 1–10.000 pesan.");
+            }
+            if step.is_none() {
+                e.add("warmup_step", "Isi angka 0–10.000 pesan.");
+            }
+            match (days, first, step) {
+                (Some(days), Some(first_cap), Some(step)) => Some(WarmUp {
+                    days,
+                    first_cap,
+                    step,
+                }),
+                _ => None,
+            }
+        } else {
+            None
+        };
         e.into_result()?;
         Ok(SendPolicy {
+            warmup,
+            waves,
             daily_cap,
             quiet: match (self.quiet_enabled, start, end) {
                 (true, Some(start), Some(end)) => {
@@ -88,21 +154,50 @@ mod tests {
             quiet_start: "9 malam".into(),
             quiet_end: "07:00".into(),
             daily_cap: "-5".into(),
+            waves_enabled: true,
+            wave_size: "0".into(),
+            wave_pause: "sejam".into(),
+            warmup_enabled: true,
+            warmup_days: "100".into(),
+            warmup_first: "20".into(),
+            warmup_step: "-1".into(),
         };
         let e = bad.to_policy().unwrap_err();
         let f = e.field_errors().unwrap();
         assert!(f.get("quiet_start").is_some() && f.get("daily_cap").is_some());
+        assert!(f.get("wave_size").is_some() && f.get("wave_pause").is_some());
+        assert!(f.get("warmup_days").is_some() && f.get("warmup_step").is_some());
+        assert!(f.get("warmup_first").is_none());
         let capped = PolicyForm {
             quiet_enabled: false,
             daily_cap: "1.000".into(),
+            wave_size: "40".into(),
+            wave_pause: "30".into(),
             ..PolicyForm::from_policy(&p)
         };
         assert_eq!(
             capped.to_policy().unwrap(),
             SendPolicy {
                 daily_cap: Some(1000),
-                quiet: None
+                quiet: None,
+                waves: Some(Waves {
+                    size: 40,
+                    pause_mins: 30
+                }),
+                warmup: Some(WarmUp::DEFAULT),
             }
         );
+        let off = PolicyForm {
+            waves_enabled: false,
+            wave_size: "x".into(),
+            ..PolicyForm::from_policy(&p)
+        };
+        assert_eq!(off.to_policy().unwrap().waves, None);
+        let cold = PolicyForm {
+            warmup_enabled: false,
+            warmup_days: "x".into(),
+            ..PolicyForm::from_policy(&p)
+        };
+        assert_eq!(cold.to_policy().unwrap().warmup, None);
     }
 }

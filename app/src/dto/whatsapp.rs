@@ -16,6 +16,8 @@ pub struct SessionView {
     pub account: Option<Account>,
     /// Why WAHA could not be asked, for the admin.
     pub error: Option<String>,
+    /// A newly linked number's warm-up today ("Pemanasan: hari 3 dari 14, …").
+    pub warmup: Option<String>,
 }
 
 impl SessionView {

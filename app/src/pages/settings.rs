@@ -343,6 +343,13 @@ fn PolicySection(initial: PolicyForm) -> impl IntoView {
     let start = RwSignal::new(initial.quiet_start);
     let end = RwSignal::new(initial.quiet_end);
     let cap = RwSignal::new(initial.daily_cap);
+    let waves = RwSignal::new(initial.waves_enabled);
+    let wave_size = RwSignal::new(initial.wave_size);
+    let wave_pause = RwSignal::new(initial.wave_pause);
+    let warmup = RwSignal::new(initial.warmup_enabled);
+    let warmup_days = RwSignal::new(initial.warmup_days);
+    let warmup_first = RwSignal::new(initial.warmup_first);
+    let warmup_step = RwSignal::new(initial.warmup_step);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(SavePolicy {
@@ -351,6 +358,13 @@ fn PolicySection(initial: PolicyForm) -> impl IntoView {
                 quiet_start: start.get_untracked(),
                 quiet_end: end.get_untracked(),
                 daily_cap: cap.get_untracked(),
+                waves_enabled: waves.get_untracked(),
+                wave_size: wave_size.get_untracked(),
+                wave_pause: wave_pause.get_untracked(),
+                warmup_enabled: warmup.get_untracked(),
+                warmup_days: warmup_days.get_untracked(),
+                warmup_first: warmup_first.get_untracked(),
+                warmup_step: warmup_step.get_untracked(),
             },
         });
     };
@@ -359,7 +373,7 @@ fn PolicySection(initial: PolicyForm) -> impl IntoView {
             <h2>"Kebijakan pengiriman"</h2>
             <p class="muted">
                 "WhatsApp dapat memblokir nomor yang mengirim terlalu banyak pesan terlalu cepat. "
-                "Jam tenang dan batas harian berlaku untuk semua pengiriman; pesan yang tertahan dikirim otomatis setelahnya."
+                "Jam tenang, batas harian dan istirahat antar-gelombang berlaku untuk semua pengiriman; pesan yang tertahan dikirim otomatis setelahnya."
             </p>
             <FormAlert error=form_error(value) />
             <label class="check">
@@ -382,6 +396,63 @@ fn PolicySection(initial: PolicyForm) -> impl IntoView {
                 hint="Kosongkan jika tanpa batas."
                 error=field_error(value, "daily_cap")
             />
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name="waves_enabled"
+                    prop:checked=move || waves.get()
+                    on:change=move |ev| waves.set(event_target_checked(&ev))
+                />
+                " Kirim bergelombang: istirahat setelah sejumlah pesan (saran WAHA)"
+            </label>
+            <div class="field-row">
+                <TextField
+                    label="Pesan per gelombang"
+                    name="wave_size"
+                    value=wave_size
+                    hint="Bawaan 25."
+                    error=field_error(value, "wave_size")
+                />
+                <TextField
+                    label="Istirahat (menit)"
+                    name="wave_pause"
+                    value=wave_pause
+                    hint="Bawaan 20."
+                    error=field_error(value, "wave_pause")
+                />
+            </div>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name="warmup_enabled"
+                    prop:checked=move || warmup.get()
+                    on:change=move |ev| warmup.set(event_target_checked(&ev))
+                />
+                " Pemanasan nomor baru: batas harian yang naik pelan-pelan"
+            </label>
+            <div class="field-row">
+                <TextField
+                    label="Lama pemanasan (hari)"
+                    name="warmup_days"
+                    value=warmup_days
+                    hint="Bawaan 14."
+                    error=field_error(value, "warmup_days")
+                />
+                <TextField
+                    label="Batas hari pertama"
+                    name="warmup_first"
+                    value=warmup_first
+                    hint="Bawaan 20 pesan."
+                    error=field_error(value, "warmup_first")
+                />
+                <TextField
+                    label="Naik per hari"
+                    name="warmup_step"
+                    value=warmup_step
+                    hint="Bawaan 20 pesan."
+                    error=field_error(value, "warmup_step")
+                />
+            </div>
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
                     "Simpan kebijakan"

@@ -4,8 +4,8 @@
 
 use crate::{
     api::whatsapp::{
-        WaPairingCode, WaRegisterWebhook, WaSaveSettings, WaSessionAction, WaTestConnection,
-        WaTestMessage, wa_qr, wa_settings, wa_status,
+        SkipWarmup, WaPairingCode, WaRegisterWebhook, WaSaveSettings, WaSessionAction,
+        WaTestConnection, WaTestMessage, wa_qr, wa_settings, wa_status,
     },
     components::{
         form::{Field, FormAlert, field_error, form_error},
@@ -67,6 +67,33 @@ pub fn WhatsAppPage() -> impl IntoView {
     .into_any()
 }
 
+/// A newly linked number's daily cap, and the owner's way out for a number that is not new.
+#[component]
+fn WarmUpNote(text: String) -> impl IntoView {
+    let skip = ServerAction::<SkipWarmup>::new();
+    let done = move || matches!(skip.value().get(), Some(Ok(())));
+    view! {
+        <div class="alert alert-warn" data-testid="wa-warmup" role="status">
+            <p>
+                <b>{text}</b>
+                ". Nomor yang baru ditautkan dibatasi dulu supaya tidak diblokir WhatsApp; pesan di atas batas ditahan sampai besok, lalu dikirim otomatis."
+            </p>
+            <FormAlert error=form_error(skip.value()) />
+            <Show
+                when=done
+                fallback=move || view! {
+                    <button type="button" class="btn btn-ghost btn-sm" disabled=move || skip.pending().get()
+                        on:click=move |_| { skip.dispatch(SkipWarmup {}); }>
+                        "Nomor ini sudah lama dipakai: lewati pemanasan"
+                    </button>
+                }
+            >
+                <p>"Pemanasan dilewati untuk nomor ini."</p>
+            </Show>
+        </div>
+    }
+}
+
 /// Status, QR and the session controls.
 #[component]
 fn StatusCard(
@@ -119,6 +146,7 @@ fn StatusCard(
                         }
                     })
             }}
+            {move || current.get().and_then(|s| s.warmup).map(|w| view! { <WarmUpNote text=w /> })}
             {move || match raw.get() {
                 Some(SessionStatus::ScanQrCode) => view! { <QrBox /> }.into_any(),
                 Some(SessionStatus::Starting) => {

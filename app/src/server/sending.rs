@@ -4,7 +4,7 @@
 use crate::{
     domain::{
         messages::TemplateKind,
-        sending::{Hold, ItemState, JobKind, JobState, Pacing, eta, tick_label},
+        sending::{Hold, ItemState, JobKind, JobState, Pacing, eta_in_waves, tick_label},
     },
     dto::sending::{ActiveSummary, HoldView, ItemPage, ItemView, JobView},
     error::AppError,
@@ -33,6 +33,7 @@ async fn views(
 ) -> Result<Vec<JobView>, DbErr> {
     let ids: Vec<i32> = jobs.iter().map(|j| j.id).collect();
     let counts = outbox::counts_for(db, &ids).await?;
+    let waves = crate::server::engine::policy::load(db).await?.waves;
     let mut sessions = HashMap::new();
     let mut out = Vec::with_capacity(jobs.len());
     for j in jobs {
@@ -65,7 +66,7 @@ async fn views(
             auto_resume: j.auto_resume,
             hold,
             eta_secs: (sending_now && remaining > 0)
-                .then(|| eta(remaining, &pacing, slowdown).num_seconds()),
+                .then(|| eta_in_waves(remaining, &pacing, slowdown, waves.as_ref()).num_seconds()),
             counts: c,
             pacing,
             description: j.description,

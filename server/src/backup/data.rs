@@ -29,6 +29,7 @@ pub const TABLES: &[&str] = &[
     "payment_allocations",
     "message_templates",
     "wa_sessions",
+    "wa_accounts",
     "send_jobs",
     "send_items",
     "money_log",

@@ -101,15 +101,9 @@ async fn a_backup_taken_during_a_bulk_send_restores_with_equal_counts_and_checks
         .await;
         let total = 300;
         // No quiet hours or daily cap in the way, whatever the time of day.
-        policy::save(
-            &t.state.db,
-            &SendPolicy {
-                daily_cap: None,
-                quiet: None,
-            },
-        )
-        .await
-        .unwrap();
+        policy::save(&t.state.db, &SendPolicy::unlimited())
+            .await
+            .unwrap();
         outbox::enqueue(&t.state.db, job(total, 10)).await.unwrap();
         t.state.engine.wake();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);

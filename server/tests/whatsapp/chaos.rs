@@ -34,15 +34,7 @@ async fn working_sim(latency_ms: u64, reply_delay_ms: u64) -> SimHandle {
 
 /// A job of `n` recipients on the test database, with no quiet hours or cap in the way.
 async fn queue(db: &DatabaseConnection, n: usize, delay_ms: i64) -> (i32, Vec<String>) {
-    policy::save(
-        db,
-        &SendPolicy {
-            daily_cap: None,
-            quiet: None,
-        },
-    )
-    .await
-    .unwrap();
+    policy::save(db, &SendPolicy::unlimited()).await.unwrap();
     let numbers: Vec<String> = (0..n).map(|i| format!("6281400{i:05}")).collect();
     let job = outbox::enqueue(db, text_job(&numbers, delay_ms))
         .await

@@ -37,15 +37,7 @@ async fn engine_on(
         _ => None,
     })
     .unwrap();
-    policy::save(
-        &t.db,
-        &SendPolicy {
-            daily_cap: None,
-            quiet: None,
-        },
-    )
-    .await
-    .unwrap();
+    policy::save(&t.db, &SendPolicy::unlimited()).await.unwrap();
     let mut cfg = config.engine().with_lease(Duration::from_millis(600));
     cfg.retry_scale = 0.002;
     let channel = Arc::new(WahaChannel::new(
@@ -293,6 +285,7 @@ async fn quiet_hours_and_the_daily_cap_hold_messages_back_then_release_them() {
             start: now - chrono::Duration::seconds(1),
             end: now + chrono::Duration::seconds(secs),
         }),
+        ..SendPolicy::unlimited()
     };
     // Quiet until two seconds from now.
     policy::save(&db, &quiet(None, 2)).await.unwrap();

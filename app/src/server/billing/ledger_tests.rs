@@ -220,7 +220,8 @@ async fn debtors_are_bucketed_by_their_oldest_open_invoice_and_each_bucket_lists
                 .collect::<Vec<_>>(),
             vec![cici]
         );
-        // A week later Budi's November is 32 days late and Eko's October 63: both move on.
+        // A week later Budi's November is 32 days late, Eko's October 63 and Fani's September
+        // 93: each moves on a bucket.
         let later = receivables::aging(db, d("2026-12-12")).await.unwrap();
         let of = |b: AgingBucket| {
             let r = later.rows.iter().find(|r| r.bucket == b).unwrap();
@@ -228,7 +229,8 @@ async fn debtors_are_bucketed_by_their_oldest_open_invoice_and_each_bucket_lists
         };
         assert_eq!(of(AgingBucket::D1To30), (1, 100_000), "Cici's December");
         assert_eq!(of(AgingBucket::D31To60), (1, 200_000));
-        assert_eq!(of(AgingBucket::D61To90), (2, 700_000));
+        assert_eq!(of(AgingBucket::D61To90), (1, 300_000));
+        assert_eq!(of(AgingBucket::Over90), (2, 900_000));
         // An unknown bucket in the URL is named, not ignored.
         let bad = invoices::list(
             db,

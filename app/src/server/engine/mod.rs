@@ -15,6 +15,7 @@ pub mod policy;
 pub mod recheck;
 #[cfg(test)]
 mod tests;
+pub mod warmup;
 mod worker;
 
 pub use channel::{Channel, Failure, FailureKind, Outgoing};

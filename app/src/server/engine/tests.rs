@@ -4,19 +4,24 @@
 use super::{
     Channel, EngineConfig, EngineHandle, Failure, FailureKind, Outgoing,
     outbox::{self, NewItem, NewJob},
-    policy, spawn,
+    policy, spawn, warmup,
 };
 use crate::{
     domain::{
-        sending::{ItemState, JobKind, JobState, Pacing, QuietHours, SendPolicy},
+        sending::{ItemState, JobKind, JobState, Pacing, QuietHours, SendPolicy, WarmUp, Waves},
         whatsapp::SessionStatus,
     },
     dto::sending::JobCounts,
-    server::{entity::send_items, testing},
+    server::{
+        entity::{send_items, wa_accounts, wa_sessions},
+        testing,
+    },
 };
 use async_trait::async_trait;
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
+};
 use std::{
     collections::{HashSet, VecDeque},
     sync::{Arc, Mutex},
@@ -167,15 +172,7 @@ fn fast() -> EngineConfig {
 }
 
 async fn no_holds(db: &DatabaseConnection) {
-    policy::save(
-        db,
-        &SendPolicy {
-            daily_cap: None,
-            quiet: None,
-        },
-    )
-    .await
-    .unwrap();
+    policy::save(db, &SendPolicy::unlimited()).await.unwrap();
 }
 
 fn job(n: usize, delay_ms: i64) -> NewJob {
@@ -526,6 +523,7 @@ async fn quiet_hours_and_the_daily_cap_hold_items_back_and_release_them() {
                 start: now - chrono::Duration::seconds(1),
                 end: now + chrono::Duration::seconds(2),
             }),
+            ..SendPolicy::unlimited()
         },
     )
     .await
@@ -555,6 +553,7 @@ async fn quiet_hours_and_the_daily_cap_hold_items_back_and_release_them() {
         &SendPolicy {
             daily_cap: Some(6),
             quiet: None,
+            ..SendPolicy::unlimited()
         },
     )
     .await
@@ -584,6 +583,7 @@ async fn quiet_hours_and_the_daily_cap_hold_items_back_and_release_them() {
         &SendPolicy {
             daily_cap: Some(20),
             quiet: None,
+            ..SendPolicy::unlimited()
         },
     )
     .await
@@ -598,6 +598,204 @@ async fn quiet_hours_and_the_daily_cap_hold_items_back_and_release_them() {
     .await;
     assert_each_once(&fake, 8);
     eng.stop().await;
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_full_wave_rests_and_the_next_wave_goes_after_the_rest() {
+    for t in testing::all().await {
+        policy::save(
+            &t.db,
+            &SendPolicy {
+                daily_cap: None,
+                quiet: None,
+                waves: Some(Waves {
+                    size: 3,
+                    pause_mins: 1,
+                }),
+                warmup: None,
+            },
+        )
+        .await
+        .unwrap();
+        let fake = Fake::with(|_| {});
+        let j = outbox::enqueue(&t.db, job(5, 10)).await.unwrap();
+        let eng = run(&t.db, fake.clone(), fast());
+        wait_for(&t.db, j.id, "first wave", Duration::from_secs(10), |c| {
+            c.sent == 3
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert_eq!(
+            outbox::counts(&t.db, j.id).await.unwrap().sent,
+            3,
+            "sent past the wave ({})",
+            t.backend
+        );
+        let s = outbox::session_row(&t.db, "default")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.hold_reason.as_deref(), Some("wave_pause"));
+        let rest_ends = s.hold_until.expect("the rest's end is shown");
+        assert!(rest_ends > Utc::now() + chrono::Duration::seconds(50));
+        // A minute and more passes (the wave's sends are moved back in time): the rest is over.
+        send_items::Entity::update_many()
+            .col_expr(
+                send_items::Column::SentAt,
+                Expr::value(Utc::now() - chrono::Duration::minutes(2)),
+            )
+            .filter(send_items::Column::SentAt.is_not_null())
+            .exec(&t.db)
+            .await
+            .unwrap();
+        wait_for(&t.db, j.id, "second wave", Duration::from_secs(10), |c| {
+            c.sent == 5
+        })
+        .await;
+        assert_each_once(&fake, 5);
+        eng.stop().await;
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_new_number_is_capped_by_its_warm_up_until_the_owner_says_it_is_old() {
+    for t in testing::all().await {
+        let w = WarmUp {
+            days: 14,
+            first_cap: 2,
+            step: 1,
+        };
+        policy::save(
+            &t.db,
+            &SendPolicy {
+                daily_cap: None,
+                quiet: None,
+                waves: None,
+                warmup: Some(w),
+            },
+        )
+        .await
+        .unwrap();
+        // The session works as a number Tagih sees for the first time (nothing sent before).
+        let now = Utc::now();
+        outbox::ensure_session(&t.db, "default", now).await.unwrap();
+        wa_sessions::Entity::update_many()
+            .col_expr(wa_sessions::Column::MeId, Expr::value("6281111@c.us"))
+            .exec(&t.db)
+            .await
+            .unwrap();
+        warmup::record_working(&t.db, "default", "6281111@c.us", now)
+            .await
+            .unwrap();
+        let row = outbox::session_row(&t.db, "default")
+            .await
+            .unwrap()
+            .unwrap();
+        let today = now.with_timezone(&chrono_tz::Asia::Jakarta).date_naive();
+        assert_eq!(
+            warmup::state(&t.db, &row, &w, today, chrono_tz::Asia::Jakarta)
+                .await
+                .unwrap(),
+            Some(warmup::WarmState { day: 1, cap: 2 }),
+            "{}",
+            t.backend
+        );
+
+        let fake = Fake::with(|_| {});
+        let j = outbox::enqueue(&t.db, job(4, 10)).await.unwrap();
+        let eng = run(&t.db, fake.clone(), fast());
+        wait_for(&t.db, j.id, "day 1's cap", Duration::from_secs(10), |c| {
+            c.sent == 2
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert_eq!(
+            outbox::counts(&t.db, j.id).await.unwrap().sent,
+            2,
+            "sent past the warm-up cap"
+        );
+        let s = outbox::session_row(&t.db, "default")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.hold_reason.as_deref(), Some("warm_up"));
+        // Held, not failed; the owner marks the number as old and the rest go.
+        assert_eq!(outbox::counts(&t.db, j.id).await.unwrap().failed, 0);
+        assert!(
+            warmup::skip(&t.db, "6281111@c.us", Utc::now())
+                .await
+                .unwrap()
+        );
+        wait_for(
+            &t.db,
+            j.id,
+            "after skipping the warm-up",
+            Duration::from_secs(10),
+            |c| c.sent == 4,
+        )
+        .await;
+        assert_each_once(&fake, 4);
+        eng.stop().await;
+
+        // A second number linked later starts its own warm-up today, even though the session
+        // has sent before; seen again, its first day does not move.
+        warmup::record_working(&t.db, "default", "6282222@c.us", Utc::now())
+            .await
+            .unwrap();
+        let second = wa_accounts::Entity::find_by_id("6282222@c.us".to_owned())
+            .one(&t.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(second.first_working_at > now);
+        warmup::record_working(
+            &t.db,
+            "default",
+            "6282222@c.us",
+            Utc::now() + chrono::Duration::days(3),
+        )
+        .await
+        .unwrap();
+        let again = wa_accounts::Entity::find_by_id("6282222@c.us".to_owned())
+            .one(&t.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(again.first_working_at, second.first_working_at);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_install_upgraded_with_history_does_not_warm_up_its_old_number() {
+    let t = testing::sqlite().await;
+    no_holds(&t.db).await;
+    let fake = Fake::with(|_| {});
+    let j = outbox::enqueue(&t.db, job(2, 10)).await.unwrap();
+    let eng = run(&t.db, fake.clone(), fast());
+    wait_for(&t.db, j.id, "history", Duration::from_secs(10), |c| {
+        c.sent == 2
+    })
+    .await;
+    eng.stop().await;
+    // Weeks of sends before the record existed.
+    let long_ago = Utc::now() - chrono::Duration::days(40);
+    send_items::Entity::update_many()
+        .col_expr(send_items::Column::SentAt, Expr::value(long_ago))
+        .exec(&t.db)
+        .await
+        .unwrap();
+    warmup::record_working(&t.db, "default", "6281111@c.us", Utc::now())
+        .await
+        .unwrap();
+    let a = wa_accounts::Entity::find_by_id("6281111@c.us".to_owned())
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.first_working_at.timestamp(), long_ago.timestamp());
     t.cleanup().await;
 }
 

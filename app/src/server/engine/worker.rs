@@ -6,7 +6,7 @@ use super::{
     channel::{Channel, Failure, FailureKind},
     outbox, policy,
 };
-use crate::domain::sending::{ItemState, MAX_ATTEMPTS, Pacing, backoff, day_key};
+use crate::domain::sending::{Hold, ItemState, MAX_ATTEMPTS, Pacing, backoff, day_key};
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbErr,
@@ -173,12 +173,29 @@ async fn step(
         0
     };
     let policy = policy::load(db).await?;
-    if let Some((hold, until_local)) = policy.hold(local, u32::try_from(sent_today).unwrap_or(0)) {
-        let until_utc = tz
-            .from_local_datetime(&until_local)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or(now + chrono::Duration::minutes(1));
+    let warm_day = match &policy.warmup {
+        Some(w) => super::warmup::state(db, &session, w, local.date(), tz)
+            .await?
+            .map(|s| s.day),
+        None => None,
+    };
+    let held = match policy.hold_warming(local, u32::try_from(sent_today).unwrap_or(0), warm_day) {
+        Some((hold, until_local)) => Some((
+            hold,
+            tz.from_local_datetime(&until_local)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or(now + chrono::Duration::minutes(1)),
+        )),
+        // A full wave rests (read from the sends themselves, so every instance agrees).
+        None => match policy.waves {
+            Some(w) => w
+                .hold_until(&outbox::recent_sends(db, name, w.size).await?, now)
+                .map(|until| (Hold::WavePause, until)),
+            None => None,
+        },
+    };
+    if let Some((hold, until_utc)) = held {
         if session.hold_reason.as_deref() != Some(hold.code())
             || session.hold_until != Some(until_utc)
         {

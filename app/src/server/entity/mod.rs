@@ -16,5 +16,6 @@ pub mod send_jobs;
 pub mod sequences;
 pub mod settings;
 pub mod users;
+pub mod wa_accounts;
 pub mod wa_sessions;
 pub mod webhook_events;

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     domain::{
         messages::TemplateKind,
-        sending::{JobKind, Pacing, eta},
+        sending::{JobKind, Pacing, eta_in_waves},
         statement::Statement,
         whatsapp::Reach,
     },
@@ -297,8 +297,9 @@ pub async fn plan(state: &AppState, r: &BulkRequest) -> Result<BulkPlan, Message
             .collect();
         p.first_to = Some(format!("{} ({})", names.join(" + "), g.wa_number));
     }
-    p.eta_secs = eta(p.messages, &pacing, 1).num_seconds();
     let policy = policy::load(&state.db).await?;
+    p.eta_secs = eta_in_waves(p.messages, &pacing, 1, policy.waves.as_ref()).num_seconds();
+    p.waves = policy.waves;
     p.daily_cap = policy.daily_cap;
     p.quiet = policy.quiet;
     let tz = state.config.timezone;
@@ -307,6 +308,18 @@ pub async fn plan(state: &AppState, r: &BulkRequest) -> Result<BulkPlan, Message
         reason,
         until: clock::local_from_naive(until, tz),
     });
+    // A newly linked number sends only today's warm-up cap; the rest waits for tomorrow.
+    if let Some(w) = &policy.warmup {
+        let session = waha::settings::load(&state.db, &state.config)
+            .await?
+            .session;
+        if let Some(row) = outbox::session_row(&state.db, &session).await?
+            && let Some(warm) =
+                crate::server::engine::warmup::state(&state.db, &row, w, local.date(), tz).await?
+        {
+            p.warmup = Some(w.describe(warm.day));
+        }
+    }
     Ok(p)
 }
 

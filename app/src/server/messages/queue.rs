@@ -166,7 +166,8 @@ pub async fn statements(
             kind: JobKind::Scheduled,
             template_kind: most_urgent([req.kind]).code().to_owned(),
             wa_session: req.session,
-            pacing: Pacing::ORIGINAL,
+            // Reminders go out unattended, to many customers at once: WAHA's random 30–60 s.
+            pacing: Pacing::SAFE,
             description: Some(req.description),
             created_by: req.created_by,
             items: Vec::new(),

@@ -74,6 +74,30 @@ pub async fn next_retry_at(
     Ok(found.map(|i| i.next_attempt_at))
 }
 
+/// When this session's latest `n` messages were sent, newest first (the wave check).
+pub async fn recent_sends(
+    db: &impl ConnectionTrait,
+    name: &str,
+    n: u32,
+) -> Result<Vec<DateTime<Utc>>, DbErr> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        sent_at: Option<DateTime<Utc>>,
+    }
+    let rows = item::Entity::find()
+        .select_only()
+        .column(item::Column::SentAt)
+        .join(JoinType::InnerJoin, item::Relation::Job.def())
+        .filter(job::Column::WaSession.eq(name))
+        .filter(item::Column::SentAt.is_not_null())
+        .order_by_desc(item::Column::SentAt)
+        .limit(u64::from(n))
+        .into_model::<Row>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|r| r.sent_at).collect())
+}
+
 /// Claims a pending item: it becomes `sending` under a new fence, and its job `running`. One
 /// transaction (one commit).
 pub async fn claim(

@@ -51,6 +51,9 @@ pub async fn record_status(
         )
         .exec(db)
         .await?;
+    if let (true, Some(me)) = (status.is_working(), me) {
+        crate::server::engine::warmup::record_working(db, name, &me.id, now).await?;
+    }
     Ok(())
 }
 
@@ -97,7 +100,28 @@ pub fn to_status(session: &str, info: &SessionInfo) -> SessionView {
                 name: m.push_name.clone(),
             }),
         error: None,
+        warmup: None,
     }
+}
+
+/// The warm-up the session's number is in today, in words (`None`: not warming up).
+async fn warmup_line(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    session: &str,
+) -> Result<Option<String>, DbErr> {
+    let Some(w) = crate::server::engine::policy::load(db).await?.warmup else {
+        return Ok(None);
+    };
+    let Some(row) = cached_status(db, session).await? else {
+        return Ok(None);
+    };
+    let today = crate::server::billing::clock::today(config.timezone);
+    Ok(
+        crate::server::engine::warmup::state(db, &row, &w, today, config.timezone)
+            .await?
+            .map(|s| w.describe(s.day)),
+    )
 }
 
 /// The live status for the page: never an error, so the page can always draw something.
@@ -117,11 +141,18 @@ pub async fn live_status(
                 status: None,
                 account: None,
                 error: Some(AppError::from(e).to_string()),
+                warmup: None,
             });
         }
     };
     match refresh(db, &conn).await {
-        Ok(info) => Ok(to_status(&conn.session, &info)),
+        Ok(info) => {
+            let mut view = to_status(&conn.session, &info);
+            if info.is_working() {
+                view.warmup = warmup_line(db, config, &conn.session).await?;
+            }
+            Ok(view)
+        }
         Err(e) => {
             tracing::warn!(error = %e, code = e.code(), "WAHA status check failed");
             Ok(SessionView {
@@ -130,6 +161,7 @@ pub async fn live_status(
                 status: None,
                 account: None,
                 error: Some(e.user_message()),
+                warmup: None,
             })
         }
     }
