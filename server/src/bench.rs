@@ -6,9 +6,9 @@
 use crate::seed;
 use app::{
     domain::dates::Period,
-    dto::invoices::InvoiceQuery,
+    dto::{invoices::InvoiceQuery, payments::PaymentQuery},
     server::{
-        billing::{dashboard, invoices},
+        billing::{dashboard, invoices, payment_list, receivables},
         testing::{self, TestDb},
     },
 };
@@ -177,7 +177,31 @@ fn shapes(period: Period) -> Vec<(&'static str, InvoiceQuery)> {
                 ..Default::default()
             },
         ),
+        (
+            "Piutang bucket 1–30 days (open)",
+            InvoiceQuery {
+                status: "open".into(),
+                aging: "1-30".into(),
+                ..Default::default()
+            },
+        ),
     ]
+}
+
+/// p50 and p95 of `n` runs of `f`.
+async fn timed<T, F, Fut>(n: usize, mut f: F) -> Result<(Duration, Duration), String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let s = Instant::now();
+        std::hint::black_box(f().await?);
+        times.push(s.elapsed());
+    }
+    times.sort();
+    Ok((percentile(&times, 50.0), percentile(&times, 95.0)))
 }
 
 pub async fn run(args: BenchArgs) -> Result<(), String> {
@@ -298,6 +322,39 @@ async fn bench(t: &Target, args: &BenchArgs) -> Result<(), String> {
         "Dashboard numbers: p50 {:.2} ms, p95 {:.2} ms.",
         ms(percentile(&times, 50.0)),
         ms(percentile(&times, 95.0))
+    );
+    let n = args.iterations.min(100);
+    let aging = receivables::aging(db, today)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (p50, p95) = timed(n, || async {
+        receivables::aging(db, today)
+            .await
+            .map_err(|e| e.to_string())
+    })
+    .await?;
+    println!(
+        "Piutang (every debtor bucketed, {} debtors): p50 {:.2} ms, p95 {:.2} ms.",
+        aging.total_customers,
+        ms(p50),
+        ms(p95)
+    );
+    let month = PaymentQuery::default();
+    let payments = payment_list::list(db, &month, today, tz)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (p50, p95) = timed(n, || async {
+        payment_list::list(db, &month, today, tz)
+            .await
+            .map_err(|e| e.to_string())
+    })
+    .await?;
+    println!(
+        "Pembayaran, this month ({} payments, totals by method/person/day + page of 50): \
+         p50 {:.2} ms, p95 {:.2} ms.",
+        payments.matching,
+        ms(p50),
+        ms(p95)
     );
     Ok(())
 }

@@ -5,7 +5,7 @@
 use super::{
     BillingError,
     sql::stmt,
-    statement::{OPEN_SQL, OWED_EXPR, owed_joins},
+    statement::{OPEN_SQL, OWED_EXPR, USED_BY_PAYMENT, owed_joins},
 };
 use crate::{
     domain::{aging::AgingBucket, billing::days_late},
@@ -26,23 +26,34 @@ fn debtors_sql() -> String {
 }
 
 /// The invoice table's `aging` condition on `invoices i`: open invoices of the bucket's
-/// debtors. Returns the clause and its values.
+/// debtors. Returns the clause and its values. The same people as [`aging`] (oldest open due
+/// date in the bucket, owing more than their credit), but the bucket is picked from the open
+/// invoices first and credit is looked up only for those customers, so a filtered page costs
+/// milliseconds, not a pass over every customer's money.
 pub fn aging_clause(bucket: AgingBucket, today: NaiveDate) -> (String, Vec<Value>) {
     let (lo, hi) = bucket.due_range(today);
-    let mut sql = format!(
-        "i.status IN ('unpaid', 'partial') AND i.customer_id IN (SELECT c.id {}",
-        debtors_sql()
-    );
-    let mut values = Vec::new();
+    let mut having = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
     if let Some(lo) = lo {
-        sql.push_str(" AND d.oldest_due >= ?");
+        having.push("MIN(due_date) >= ?");
         values.push(lo.into());
     }
     if let Some(hi) = hi {
-        sql.push_str(" AND d.oldest_due <= ?");
+        having.push("MIN(due_date) <= ?");
         values.push(hi.into());
     }
-    sql.push(')');
+    let having = if having.is_empty() {
+        String::new()
+    } else {
+        format!(" HAVING {}", having.join(" AND "))
+    };
+    let sql = format!(
+        "i.status IN ('unpaid', 'partial') AND i.customer_id IN (SELECT d.customer_id FROM \
+         (SELECT customer_id, CAST(SUM(amount - discount - paid) AS BIGINT) AS open_sum \
+         FROM invoices WHERE {OPEN_SQL} GROUP BY customer_id{having}) d \
+         WHERE d.open_sum > (SELECT COALESCE(SUM(p.amount - {USED_BY_PAYMENT}), 0) \
+         FROM payments p WHERE p.customer_id = d.customer_id AND p.reversed_at IS NULL))"
+    );
     (sql, values)
 }
 

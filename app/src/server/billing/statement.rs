@@ -21,6 +21,22 @@ pub const CREDIT_SQL: &str = "SELECT p.customer_id, \
        FROM payment_allocations GROUP BY payment_id) a ON a.payment_id = p.id \
      WHERE p.reversed_at IS NULL";
 
+/// What one payment `p` has been allocated, looked up by payment (index
+/// `idx_allocations_payment`). [`CREDIT_SQL`] sums every allocation in the database first, right
+/// for whole-table figures; for a few customers that cost ~50 ms per invoice-table page at 71k
+/// payments, so those queries use this instead. The same figure: the customer list's test
+/// compares the two.
+pub const USED_BY_PAYMENT: &str =
+    "COALESCE((SELECT SUM(a.amount) FROM payment_allocations a WHERE a.payment_id = p.id), 0)";
+
+/// Credit per customer for `AND p.customer_id IN (…)` lists (see [`USED_BY_PAYMENT`]).
+fn credit_of_sql() -> String {
+    format!(
+        "SELECT p.customer_id, CAST(SUM(p.amount - {USED_BY_PAYMENT}) AS BIGINT) AS credit \
+         FROM payments p WHERE p.reversed_at IS NULL"
+    )
+}
+
 /// Joins for lists that filter or sort by what is owed: `o` (open remainders) and `cr`
 /// (credit) per customer, for a query over `customers c`. [`OWED_EXPR`] is then the SQL twin of
 /// `Statement::owed()` (a test checks they agree).
@@ -126,7 +142,10 @@ pub async fn for_customers(
         let rows = db
             .query_all_raw(stmt(
                 db,
-                &format!("{CREDIT_SQL} AND p.customer_id IN ({marks}) GROUP BY p.customer_id"),
+                &format!(
+                    "{} AND p.customer_id IN ({marks}) GROUP BY p.customer_id",
+                    credit_of_sql()
+                ),
                 values,
             ))
             .await?;
