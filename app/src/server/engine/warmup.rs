@@ -4,37 +4,14 @@
 
 use crate::{
     domain::sending::WarmUp,
-    server::entity::{send_items as item, send_jobs as job, wa_accounts, wa_sessions},
+    server::entity::{wa_accounts, wa_sessions},
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, Set,
     sea_query::OnConflict,
 };
-
-/// The oldest message this session sent, if any.
-async fn oldest_send(
-    db: &impl ConnectionTrait,
-    session: &str,
-) -> Result<Option<DateTime<Utc>>, DbErr> {
-    #[derive(FromQueryResult)]
-    struct Row {
-        sent_at: Option<DateTime<Utc>>,
-    }
-    Ok(item::Entity::find()
-        .select_only()
-        .column(item::Column::SentAt)
-        .join(JoinType::InnerJoin, item::Relation::Job.def())
-        .filter(job::Column::WaSession.eq(session))
-        .filter(item::Column::SentAt.is_not_null())
-        .order_by_asc(item::Column::SentAt)
-        .into_model::<Row>()
-        .one(db)
-        .await?
-        .and_then(|r| r.sent_at))
-}
 
 /// The session works as `me_id`: remember when Tagih first saw that number working.
 ///
@@ -56,7 +33,10 @@ pub async fn record_working(
     }
     let first_ever = wa_accounts::Entity::find().count(db).await? == 0;
     let since = if first_ever {
-        oldest_send(db, session).await?.unwrap_or(now).min(now)
+        super::outbox::send_times(db, session, false, 1)
+            .await?
+            .first()
+            .map_or(now, |t| (*t).min(now))
     } else {
         now
     };

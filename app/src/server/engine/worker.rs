@@ -190,7 +190,7 @@ async fn step(
         // A full wave rests (read from the sends themselves, so every instance agrees).
         None => match policy.waves {
             Some(w) => w
-                .hold_until(&outbox::recent_sends(db, name, w.size).await?, now)
+                .hold_until(&outbox::send_times(db, name, true, w.size).await?, now)
                 .map(|until| (Hold::WavePause, until)),
             None => None,
         },

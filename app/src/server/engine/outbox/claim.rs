@@ -74,23 +74,30 @@ pub async fn next_retry_at(
     Ok(found.map(|i| i.next_attempt_at))
 }
 
-/// When this session's latest `n` messages were sent, newest first (the wave check).
-pub async fn recent_sends(
+/// When this session's messages were sent: the latest `n` newest first (the wave check), or the
+/// first `n` oldest first (the warm-up record of an upgraded install).
+pub async fn send_times(
     db: &impl ConnectionTrait,
     name: &str,
+    newest_first: bool,
     n: u32,
 ) -> Result<Vec<DateTime<Utc>>, DbErr> {
     #[derive(FromQueryResult)]
     struct Row {
         sent_at: Option<DateTime<Utc>>,
     }
+    let order = if newest_first {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
     let rows = item::Entity::find()
         .select_only()
         .column(item::Column::SentAt)
         .join(JoinType::InnerJoin, item::Relation::Job.def())
         .filter(job::Column::WaSession.eq(name))
         .filter(item::Column::SentAt.is_not_null())
-        .order_by_desc(item::Column::SentAt)
+        .order_by(item::Column::SentAt, order)
         .limit(u64::from(n))
         .into_model::<Row>()
         .all(db)
