@@ -17,6 +17,10 @@ export const NO_HOLDS = {
   warmup_days: "14",
   warmup_first: "20",
   warmup_step: "20",
+  guard_enabled: false,
+  guard_failed_pct: "30",
+  guard_undelivered_pct: "50",
+  guard_undelivered_mins: "30",
 };
 
 /** The release binary under test. */

@@ -32,6 +32,7 @@ mod m20261203_000041_create_webhook_events;
 mod m20261203_000042_create_audit_log;
 mod m20261203_000043_index_send_items_sent_at;
 mod m20261203_000044_create_wa_accounts;
+mod m20261203_000045_send_item_ack_checks;
 mod util;
 
 pub struct Migrator;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000042_create_audit_log::Migration),
             Box::new(m20261203_000043_index_send_items_sent_at::Migration),
             Box::new(m20261203_000044_create_wa_accounts::Migration),
+            Box::new(m20261203_000045_send_item_ack_checks::Migration),
         ]
     }
 }

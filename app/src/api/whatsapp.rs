@@ -103,6 +103,7 @@ pub async fn wa_nav_status() -> Result<NavStatus, AppError> {
                 .and_then(|c| c.status)
                 .map(|st| SessionStatus::parse(&st)),
             configured: s.url.is_some(),
+            warning: crate::server::engine::guard::warning(&state.db, &s.session).await?,
         })
     })
     .await
@@ -127,7 +128,7 @@ pub async fn wa_session_action(action: SessionAction) -> Result<SessionView, App
     ctx::respond(async move {
         let (state, _) = ctx::authorise(Role::Owner)?;
         let conn = ssr::conn(&state).await?;
-        Ok(service::act(&state.db, &conn, action).await?)
+        Ok(service::act(&state.db, &state.config, &conn, action).await?)
     })
     .await
 }

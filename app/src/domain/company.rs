@@ -21,7 +21,15 @@ pub struct CompanySettings {
     pub ewallets: Vec<Account>,
     /// How to pay in person (where, when).
     pub pay_in_person: String,
+    /// Opening words a message's `{{ salam }}` takes in turn ("Halo", "Selamat siang", …), so
+    /// a bulk send is not one identical text (WAHA §7). Empty: always "Halo".
+    #[serde(default)]
+    pub greetings: Vec<String>,
 }
+
+/// Most greeting variants kept, and the longest one.
+pub const MAX_GREETINGS: usize = 20;
+pub const MAX_GREETING_CHARS: usize = 40;
 
 impl CompanySettings {
     /// Drops fully empty account rows (the form's spare row) and trims everything.
@@ -42,7 +50,31 @@ impl CompanySettings {
         self.pay_in_person = self.pay_in_person.trim().to_owned();
         self.banks = clean(self.banks);
         self.ewallets = clean(self.ewallets);
+        let mut greetings: Vec<String> = Vec::new();
+        for g in self.greetings.iter().flat_map(|g| g.lines()) {
+            let g = g.trim();
+            if !g.is_empty() && !greetings.iter().any(|x| x == g) {
+                greetings.push(g.to_owned());
+            }
+        }
+        self.greetings = greetings;
         self
+    }
+
+    /// The greeting for one message: the same customer on the same day always gets the same
+    /// one (the preview shows what is sent), neighbours in a bulk send mostly differ.
+    pub fn greeting_for(&self, customer: &str, day: chrono::NaiveDate) -> String {
+        if self.greetings.is_empty() {
+            return "Halo".to_owned();
+        }
+        // FNV-1a: stable across builds and platforms (std's hasher is not).
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in customer.bytes().chain(day.to_string().into_bytes()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        let i = usize::try_from(h % self.greetings.len() as u64).unwrap_or(0);
+        self.greetings[i].clone()
     }
 
     /// Field keys: `name`, `cs_contact`, `banks.N.provider|number|holder`, `ewallets.N.…`.
@@ -61,6 +93,32 @@ impl CompanySettings {
         }
         if self.pay_in_person.chars().count() > 300 {
             e.add("pay_in_person", "Keterangan paling banyak 300 karakter.");
+        }
+        if self.greetings.len() > MAX_GREETINGS {
+            e.add(
+                "greetings",
+                format!("Paling banyak {MAX_GREETINGS} variasi sapaan."),
+            );
+        } else if let Some(g) = self
+            .greetings
+            .iter()
+            .find(|g| g.chars().count() > MAX_GREETING_CHARS)
+        {
+            e.add(
+                "greetings",
+                format!(
+                    "Sapaan \"{g}\" terlalu panjang: paling banyak {MAX_GREETING_CHARS} karakter."
+                ),
+            );
+        } else if let Some(g) = self.greetings.iter().find(|g| {
+            g.contains(['{', '}', '%', '*', '_', '~']) || g.chars().any(|c| c.is_ascii_digit())
+        }) {
+            // A greeting is plain words: no template marks, no WhatsApp formatting, no figures
+            // that could be read as an amount.
+            e.add(
+                "greetings",
+                format!("Sapaan \"{g}\" hanya boleh berisi kata-kata, tanpa angka atau tanda {{ }} % * _ ~."),
+            );
         }
         for (list, accounts) in [("banks", &self.banks), ("ewallets", &self.ewallets)] {
             for (i, a) in accounts.iter().enumerate() {
@@ -156,5 +214,44 @@ mod tests {
         assert!(e.get("banks.0.holder").is_some());
         assert!(e.get("banks.0.provider").is_none());
         assert!(CompanySettings::default().validate().get("name").is_some());
+    }
+
+    #[test]
+    fn greetings_take_turns_stay_stable_per_customer_and_day_and_are_plain_words() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        assert_eq!(
+            CompanySettings::default().greeting_for("PLG-1", day),
+            "Halo"
+        );
+        let c = CompanySettings {
+            name: "Net".into(),
+            greetings: vec![
+                " Halo \nSelamat siang\n\nHalo".into(),
+                "Assalamualaikum".into(),
+            ],
+            ..Default::default()
+        }
+        .cleaned();
+        assert_eq!(c.greetings, ["Halo", "Selamat siang", "Assalamualaikum"]);
+        assert!(c.validate().is_empty());
+        let one = c.greeting_for("PLG-00001", day);
+        assert_eq!(one, c.greeting_for("PLG-00001", day), "stable");
+        let used: std::collections::BTreeSet<String> = (1..=30)
+            .map(|i| c.greeting_for(&format!("PLG-{i:05}"), day))
+            .collect();
+        assert_eq!(used.len(), 3, "every variant is used across a bulk send");
+        for bad in [
+            "Halo {{ total }}",
+            "Bayar 150000",
+            "*Halo*",
+            &"a".repeat(41),
+        ] {
+            let c = CompanySettings {
+                name: "Net".into(),
+                greetings: vec![bad.to_owned()],
+                ..Default::default()
+            };
+            assert!(c.validate().get("greetings").is_some(), "{bad}");
+        }
     }
 }

@@ -95,6 +95,10 @@ const fn receipt(name: &'static str, description: &'static str) -> Variable {
 }
 
 pub const VARIABLES: &[Variable] = &[
+    var(
+        "salam",
+        "Sapaan pembuka, bergantian dari variasi sapaan di Pengaturan (bawaan: Halo)",
+    ),
     var("nama", "Nama pelanggan"),
     var("id_pelanggan", "ID pelanggan, mis. PLG-00012"),
     var("no_hp", "Nomor WhatsApp pelanggan"),
@@ -152,6 +156,7 @@ pub const VARIABLES: &[Variable] = &[
 /// `20 Desember 2026`); the `ada_*` flags let a template show a line only when it applies.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageVars {
+    pub salam: String,
     pub nama: String,
     pub id_pelanggan: String,
     pub no_hp: String,
@@ -226,7 +231,7 @@ Biaya bulanan: {{ biaya_bulanan }}
 Layanan pelanggan: {{ kontak_cs }}{% endif %}";
 
 pub const DEFAULT_REMINDER: &str = "\
-Halo *{{ nama }}*,
+{{ salam }} *{{ nama }}*,
 
 Pengingat{% if perusahaan %} dari {{ perusahaan }}{% endif %}: tagihan internet Anda sebesar *{{ sisa_bayar }}* jatuh tempo {% if hari_lagi == 0 %}*hari ini*{% else %}dalam {{ hari_lagi }} hari, pada *{{ jatuh_tempo_terlama }}*{% endif %}.
 {% if jumlah_bulan > 1 %}
@@ -241,7 +246,7 @@ Rincian ({{ jumlah_bulan }} bulan):
 Layanan pelanggan: {{ kontak_cs }}{% endif %}";
 
 pub const DEFAULT_OVERDUE: &str = "\
-Halo *{{ nama }}*,
+{{ salam }} *{{ nama }}*,
 
 Tagihan internet Anda sudah lewat jatuh tempo *{{ hari_terlambat }} hari* (jatuh tempo {{ jatuh_tempo_terlama }}).
 {% if jumlah_bulan > 1 %}
@@ -475,6 +480,7 @@ pub fn invoice_vars(
     let remaining = (total - f.paid).max(0);
     let days_to_due = (f.due_date - today).num_days();
     MessageVars {
+        salam: company.greeting_for(&f.customer_code, today),
         nama: f.customer_name.clone(),
         id_pelanggan: f.customer_code.clone(),
         no_hp: f.wa_number.clone().unwrap_or_default(),
@@ -528,6 +534,7 @@ pub fn statement_vars(
     let days_to_due = st.days_to_oldest_due(today).unwrap_or(0);
     let (amount, discount, paid) = newest.map_or((0, 0, 0), |l| (l.amount, l.discount, l.paid));
     MessageVars {
+        salam: company.greeting_for(&st.customer_code, today),
         nama: st.customer_name.clone(),
         id_pelanggan: st.customer_code.clone(),
         no_hp: st.wa_number.clone().unwrap_or_default(),

@@ -177,9 +177,17 @@ impl JobAction {
     }
 }
 
-/// A delivery tick from `message.ack`, as the report shows it.
+/// Stored in `ack` when a sent message got no "delivered" tick within [`ACK_TIMEOUT_HOURS`]
+/// (WAHA's own codes stop at -1 = error). A tick that still comes later replaces it.
+pub const ACK_NOT_DELIVERED: i16 = -2;
+
+/// How long Tagih waits for a sent message's "delivered" tick before calling it not delivered.
+pub const ACK_TIMEOUT_HOURS: i64 = 24;
+
+/// A delivery tick from `message.ack` (or polled from the chat), as the report shows it.
 pub fn tick_label(ack: Option<i16>) -> Option<&'static str> {
     match ack? {
+        ACK_NOT_DELIVERED => Some("✗ Tidak diterima"),
         a if a < 0 => Some("Gagal terkirim"),
         0 => Some("Menunggu"),
         1 => Some("✓ Terkirim ke server"),
@@ -254,6 +262,125 @@ pub struct SendPolicy {
     /// A newly linked number's daily cap rises day by day; `None` = no warm-up.
     #[serde(default = "default_warmup")]
     pub warmup: Option<WarmUp>,
+    /// Pause sending when WhatsApp shows the early signs of a ban; `None` = never.
+    #[serde(default = "default_guard")]
+    pub guard: Option<BanGuard>,
+}
+
+fn default_guard() -> Option<BanGuard> {
+    Some(BanGuard::DEFAULT)
+}
+
+/// The early signs of a ban, watched over a rolling window per WhatsApp session (WAHA §7:
+/// "stop when WhatsApp starts refusing").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BanGuard {
+    /// The window looked at, in minutes.
+    pub window_mins: u32,
+    /// Fewer finished messages than this in the window decide nothing.
+    pub min_sample: u32,
+    /// Pause when more than this share (percent) of the window's messages failed.
+    pub max_failed_pct: u32,
+    /// A sent message is "not delivered" when its "delivered" tick has not come after this many
+    /// minutes.
+    pub undelivered_after_mins: u32,
+    /// Pause when more than this share (percent) of the messages old enough are not delivered.
+    pub max_undelivered_pct: u32,
+}
+
+impl BanGuard {
+    /// WAHA's guidance is qualitative; these numbers stop a send long before the 5–10 spam
+    /// reports that ban a number, while one customer with a dead phone never trips them.
+    pub const DEFAULT: BanGuard = BanGuard {
+        window_mins: 60,
+        min_sample: 10,
+        max_failed_pct: 30,
+        undelivered_after_mins: 30,
+        max_undelivered_pct: 50,
+    };
+
+    /// The sign the window shows, if any. The 463 refusal counts at once: WhatsApp has
+    /// already stopped this number from starting chats.
+    pub fn verdict(&self, w: &GuardWindow) -> Option<BanSignal> {
+        if w.refused > 0 {
+            return Some(BanSignal::Refused { count: w.refused });
+        }
+        let finished = w.sent + w.failed;
+        if finished >= u64::from(self.min_sample.max(1))
+            && w.failed * 100 > finished * u64::from(self.max_failed_pct)
+        {
+            return Some(BanSignal::Failing {
+                failed: w.failed,
+                of: finished,
+            });
+        }
+        if w.awaited >= u64::from(self.min_sample.max(1))
+            && w.undelivered * 100 > w.awaited * u64::from(self.max_undelivered_pct)
+        {
+            return Some(BanSignal::Undelivered {
+                undelivered: w.undelivered,
+                of: w.awaited,
+                after_mins: self.undelivered_after_mins,
+            });
+        }
+        None
+    }
+}
+
+/// What a session's recent messages did, for [`BanGuard::verdict`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardWindow {
+    /// Sent in the window.
+    pub sent: u64,
+    /// Given up in the window (not counting numbers that are not on WhatsApp: that is the
+    /// customer's data, and WhatsApp was never asked to deliver them).
+    pub failed: u64,
+    /// WhatsApp's 463 "cannot start new chats" in the window.
+    pub refused: u64,
+    /// Sent messages old enough to have been delivered by now.
+    pub awaited: u64,
+    /// Of those, the ones without a "delivered" tick.
+    pub undelivered: u64,
+}
+
+/// An early sign of a ban, explained for the admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BanSignal {
+    Failing {
+        failed: u64,
+        of: u64,
+    },
+    Undelivered {
+        undelivered: u64,
+        of: u64,
+        after_mins: u32,
+    },
+    Refused {
+        count: u64,
+    },
+}
+
+impl BanSignal {
+    pub const PAUSE_CODE: &'static str = "ban_signal";
+
+    /// What happened and what to do, in plain Indonesian.
+    pub fn message(&self) -> String {
+        match self {
+            BanSignal::Failing { failed, of } => format!(
+                "Pengiriman dihentikan sementara: {failed} dari {of} pesan terakhir gagal. Ini bisa tanda awal nomor akan diblokir WhatsApp. Buka WhatsApp di HP dan pastikan nomor masih bisa mengirim pesan biasa, tunggu beberapa jam, lalu lanjutkan dari halaman Pengiriman."
+            ),
+            BanSignal::Undelivered {
+                undelivered,
+                of,
+                after_mins,
+            } => format!(
+                "Pengiriman dihentikan sementara: {undelivered} dari {of} pesan belum diterima pelanggan setelah {after_mins} menit. WhatsApp mungkin sedang menahan pesan dari nomor ini. Periksa nomor di HP, kirim lebih pelan (jeda acak, gelombang lebih kecil), lalu lanjutkan dari halaman Pengiriman."
+            ),
+            BanSignal::Refused { count } => format!(
+                "Pengiriman dihentikan sementara: WhatsApp menolak memulai chat baru dari nomor ini ({count}× error 463). Pembatasan ini biasanya berlangsung beberapa jam sampai beberapa hari. Jangan kirim ke nomor baru dulu; lanjutkan dari halaman Pengiriman setelah itu."
+            ),
+        }
+    }
 }
 
 fn default_waves() -> Option<Waves> {
@@ -313,6 +440,7 @@ impl Default for SendPolicy {
             }),
             waves: default_waves(),
             warmup: default_warmup(),
+            guard: default_guard(),
         }
     }
 }
@@ -462,6 +590,7 @@ impl SendPolicy {
             quiet: None,
             waves: None,
             warmup: None,
+            guard: None,
         }
     }
 
@@ -642,9 +771,8 @@ mod tests {
         );
         let p = SendPolicy {
             daily_cap: Some(50),
-            quiet: None,
-            waves: None,
             warmup: Some(w),
+            ..SendPolicy::unlimited()
         };
         let midnight = at(0, 0) + Duration::days(1);
         assert_eq!(
@@ -664,10 +792,65 @@ mod tests {
         let old: SendPolicy = serde_json::from_str(r#"{"daily_cap":null,"quiet":null}"#).unwrap();
         assert_eq!(old.waves, Some(Waves::DEFAULT));
         assert_eq!(old.warmup, Some(WarmUp::DEFAULT));
+        assert_eq!(old.guard, Some(BanGuard::DEFAULT));
         let off: SendPolicy =
             serde_json::from_str(r#"{"daily_cap":null,"quiet":null,"waves":null}"#).unwrap();
         assert_eq!(off.waves, None);
         assert_eq!(SendPolicy::default().waves, Some(Waves::DEFAULT));
+    }
+
+    #[test]
+    fn the_ban_guard_pauses_on_failures_undelivered_messages_or_any_463() {
+        let g = BanGuard::DEFAULT;
+        let w = |sent, failed, refused, awaited, undelivered| GuardWindow {
+            sent,
+            failed,
+            refused,
+            awaited,
+            undelivered,
+        };
+        // A quiet hour, a few failures among many, one dead phone: nothing.
+        assert_eq!(g.verdict(&w(0, 0, 0, 0, 0)), None);
+        assert_eq!(g.verdict(&w(40, 5, 0, 30, 1)), None);
+        // Too few messages to judge, even all failed.
+        assert_eq!(g.verdict(&w(0, 9, 0, 0, 0)), None);
+        // 4 of 10 failed: more than 30 %.
+        assert_eq!(
+            g.verdict(&w(6, 4, 0, 0, 0)),
+            Some(BanSignal::Failing { failed: 4, of: 10 })
+        );
+        assert_eq!(
+            g.verdict(&w(7, 3, 0, 0, 0)),
+            None,
+            "exactly 30 % is allowed"
+        );
+        // 6 of 10 old enough are not delivered.
+        assert_eq!(
+            g.verdict(&w(20, 0, 0, 10, 6)),
+            Some(BanSignal::Undelivered {
+                undelivered: 6,
+                of: 10,
+                after_mins: 30
+            })
+        );
+        // One 463 is enough.
+        assert_eq!(
+            g.verdict(&w(1, 0, 1, 0, 0)),
+            Some(BanSignal::Refused { count: 1 })
+        );
+        let m = BanSignal::Failing { failed: 4, of: 10 }.message();
+        assert!(m.contains("4 dari 10 pesan terakhir gagal") && m.contains("halaman Pengiriman"));
+    }
+
+    #[test]
+    fn a_tick_that_never_came_reads_as_not_delivered() {
+        assert_eq!(
+            tick_label(Some(ACK_NOT_DELIVERED)),
+            Some("✗ Tidak diterima")
+        );
+        assert_eq!(tick_label(Some(-1)), Some("Gagal terkirim"));
+        assert_eq!(tick_label(Some(2)), Some("✓✓ Diterima"));
+        assert_eq!(tick_label(None), None);
     }
 
     #[test]

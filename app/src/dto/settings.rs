@@ -1,7 +1,7 @@
 //! Pengaturan: company and payment details, the sending policy.
 
 use crate::{
-    domain::sending::{SendPolicy, WarmUp, Waves},
+    domain::sending::{BanGuard, SendPolicy, WarmUp, Waves},
     error::AppError,
 };
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,16 @@ pub struct PolicyForm {
     pub warmup_days: String,
     pub warmup_first: String,
     pub warmup_step: String,
+    /// Pause on the early signs of a ban: failure share (%), undelivered share (%) and after
+    /// how many minutes a message counts as undelivered, as typed.
+    #[serde(default)]
+    pub guard_enabled: bool,
+    #[serde(default)]
+    pub guard_failed_pct: String,
+    #[serde(default)]
+    pub guard_undelivered_pct: String,
+    #[serde(default)]
+    pub guard_undelivered_mins: String,
 }
 
 impl PolicyForm {
@@ -43,6 +53,22 @@ impl PolicyForm {
             warmup_days: p.warmup.unwrap_or(WarmUp::DEFAULT).days.to_string(),
             warmup_first: p.warmup.unwrap_or(WarmUp::DEFAULT).first_cap.to_string(),
             warmup_step: p.warmup.unwrap_or(WarmUp::DEFAULT).step.to_string(),
+            guard_enabled: p.guard.is_some(),
+            guard_failed_pct: p
+                .guard
+                .unwrap_or(BanGuard::DEFAULT)
+                .max_failed_pct
+                .to_string(),
+            guard_undelivered_pct: p
+                .guard
+                .unwrap_or(BanGuard::DEFAULT)
+                .max_undelivered_pct
+                .to_string(),
+            guard_undelivered_mins: p
+                .guard
+                .unwrap_or(BanGuard::DEFAULT)
+                .undelivered_after_mins
+                .to_string(),
         }
     }
 
@@ -121,8 +147,36 @@ impl PolicyForm {
         } else {
             None
         };
+        let guard = if self.guard_enabled {
+            let failed = number(&self.guard_failed_pct, 1..=100);
+            let undelivered = number(&self.guard_undelivered_pct, 1..=100);
+            let after = number(&self.guard_undelivered_mins, 5..=1440);
+            if failed.is_none() {
+                e.add("guard_failed_pct", "Isi angka 1–100 (persen).");
+            }
+            if undelivered.is_none() {
+                e.add("guard_undelivered_pct", "Isi angka 1–100 (persen).");
+            }
+            if after.is_none() {
+                e.add("guard_undelivered_mins", "Isi angka 5–1.440 menit.");
+            }
+            match (failed, undelivered, after) {
+                (Some(max_failed_pct), Some(max_undelivered_pct), Some(undelivered_after_mins)) => {
+                    Some(BanGuard {
+                        max_failed_pct,
+                        max_undelivered_pct,
+                        undelivered_after_mins,
+                        ..BanGuard::DEFAULT
+                    })
+                }
+                _ => None,
+            }
+        } else {
+            None
+        };
         e.into_result()?;
         Ok(SendPolicy {
+            guard,
             warmup,
             waves,
             daily_cap,
@@ -161,6 +215,10 @@ mod tests {
             warmup_days: "100".into(),
             warmup_first: "20".into(),
             warmup_step: "-1".into(),
+            guard_enabled: true,
+            guard_failed_pct: "150".into(),
+            guard_undelivered_pct: "50".into(),
+            guard_undelivered_mins: "1".into(),
         };
         let e = bad.to_policy().unwrap_err();
         let f = e.field_errors().unwrap();
@@ -168,6 +226,8 @@ mod tests {
         assert!(f.get("wave_size").is_some() && f.get("wave_pause").is_some());
         assert!(f.get("warmup_days").is_some() && f.get("warmup_step").is_some());
         assert!(f.get("warmup_first").is_none());
+        assert!(f.get("guard_failed_pct").is_some() && f.get("guard_undelivered_mins").is_some());
+        assert!(f.get("guard_undelivered_pct").is_none());
         let capped = PolicyForm {
             quiet_enabled: false,
             daily_cap: "1.000".into(),
@@ -185,8 +245,15 @@ mod tests {
                     pause_mins: 30
                 }),
                 warmup: Some(WarmUp::DEFAULT),
+                guard: Some(BanGuard::DEFAULT),
             }
         );
+        let unguarded = PolicyForm {
+            guard_enabled: false,
+            guard_failed_pct: "x".into(),
+            ..PolicyForm::from_policy(&p)
+        };
+        assert_eq!(unguarded.to_policy().unwrap().guard, None);
         let off = PolicyForm {
             waves_enabled: false,
             wave_size: "x".into(),

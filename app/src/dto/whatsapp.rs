@@ -18,6 +18,9 @@ pub struct SessionView {
     pub error: Option<String>,
     /// A newly linked number's warm-up today ("Pemanasan: hari 3 dari 14, …").
     pub warmup: Option<String>,
+    /// Sending is stopped because WhatsApp pushed back (early signs of a ban, 463): why, and
+    /// what to do.
+    pub warning: Option<String>,
 }
 
 impl SessionView {
@@ -43,6 +46,8 @@ pub struct NavStatus {
     pub status: Option<SessionStatus>,
     /// A WAHA address is set.
     pub configured: bool,
+    /// Sending is stopped because WhatsApp pushed back (see [`SessionView::warning`]).
+    pub warning: Option<String>,
 }
 
 impl NavStatus {

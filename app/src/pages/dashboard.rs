@@ -103,10 +103,24 @@ fn WhatsAppCard() -> impl IntoView {
             {move || {
                 let s = wa.get().and_then(Result::ok);
                 let tone = Tone::of(s.as_ref().and_then(|s| s.status.as_ref())).class();
+                let warning = s.as_ref().and_then(|s| s.warning.clone());
                 let label = s.map(|s| s.label()).unwrap_or_else(|| "Memuat…".into());
-                view! { <span class=format!("stat-value wa-status {tone}")>{label}</span> }
+                view! {
+                    <span class=format!("stat-value wa-status {tone}")>{label}</span>
+                    {match warning {
+                        Some(w) => view! {
+                            <span class="stat-note stat-warn" data-testid="dash-ban-warning" role="alert" title=w>
+                                "⚠ Pengiriman dihentikan: tanda awal pemblokiran. Buka untuk rinciannya."
+                            </span>
+                        }
+                            .into_any(),
+                        None => view! {
+                            <span class="stat-note">"Koneksi, scan QR, dan pengaturan WAHA"</span>
+                        }
+                            .into_any(),
+                    }}
+                }
             }}
-            <span class="stat-note">"Koneksi, scan QR, dan pengaturan WAHA"</span>
         </A>
     }
 }

@@ -113,6 +113,7 @@ fn CompanyForm(initial: CompanySettings) -> impl IntoView {
     let address = RwSignal::new(initial.address);
     let cs = RwSignal::new(initial.cs_contact);
     let in_person = RwSignal::new(initial.pay_in_person);
+    let greetings = RwSignal::new(initial.greetings.join("\n"));
     let counter = StoredValue::new(0u32);
     let mut next = 0;
     let banks = RwSignal::new(rows(initial.banks, &mut next));
@@ -129,6 +130,11 @@ fn CompanyForm(initial: CompanySettings) -> impl IntoView {
                 banks: collect(&banks.get_untracked()),
                 ewallets: collect(&ewallets.get_untracked()),
                 pay_in_person: in_person.get_untracked(),
+                greetings: greetings
+                    .get_untracked()
+                    .lines()
+                    .map(str::to_owned)
+                    .collect(),
             },
         });
     };
@@ -157,6 +163,8 @@ fn CompanyForm(initial: CompanySettings) -> impl IntoView {
                 hint="Mis. Kantor Jl. Melati 5, setiap hari 08.00–17.00"
                 error=field_error(value, "pay_in_person")
             />
+            <h2>"Sapaan pesan"</h2>
+            <GreetingsField value=greetings error=field_error(value, "greetings") />
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
                     {move || if save.pending().get() { "Menyimpan…" } else { "Simpan data usaha" }}
@@ -166,6 +174,36 @@ fn CompanyForm(initial: CompanySettings) -> impl IntoView {
                 </Show>
             </div>
         </form>
+    }
+}
+
+/// Greeting variants, one per line: `{{ salam }}` takes them in turn so a bulk send is not one
+/// identical text.
+#[component]
+fn GreetingsField(
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:has-error=move || error.with(Option::is_some)>
+            <label for="f-greetings">"Variasi sapaan (opsional, satu per baris)"</label>
+            <textarea
+                id="f-greetings"
+                name="greetings"
+                rows="4"
+                placeholder="Halo\nSelamat siang\nAssalamualaikum"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby="f-greetings-hint f-greetings-err"
+            ></textarea>
+            <p class="field-hint" id="f-greetings-hint">
+                "Dipakai oleh {{ salam }} di template (pengingat dan peringatan memakainya). Pesan yang sama persis ke banyak orang lebih mudah dianggap spam; sapaan yang bergantian membuat tiap pesan sedikit berbeda. Jumlah tagihan tidak pernah berubah. Kosong: selalu \"Halo\"."
+            </p>
+            <p class="field-error" id="f-greetings-err" aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
     }
 }
 
@@ -350,6 +388,10 @@ fn PolicySection(initial: PolicyForm) -> impl IntoView {
     let warmup_days = RwSignal::new(initial.warmup_days);
     let warmup_first = RwSignal::new(initial.warmup_first);
     let warmup_step = RwSignal::new(initial.warmup_step);
+    let guard = RwSignal::new(initial.guard_enabled);
+    let guard_failed = RwSignal::new(initial.guard_failed_pct);
+    let guard_undelivered = RwSignal::new(initial.guard_undelivered_pct);
+    let guard_mins = RwSignal::new(initial.guard_undelivered_mins);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(SavePolicy {
@@ -365,6 +407,10 @@ fn PolicySection(initial: PolicyForm) -> impl IntoView {
                 warmup_days: warmup_days.get_untracked(),
                 warmup_first: warmup_first.get_untracked(),
                 warmup_step: warmup_step.get_untracked(),
+                guard_enabled: guard.get_untracked(),
+                guard_failed_pct: guard_failed.get_untracked(),
+                guard_undelivered_pct: guard_undelivered.get_untracked(),
+                guard_undelivered_mins: guard_mins.get_untracked(),
             },
         });
     };
@@ -451,6 +497,38 @@ fn PolicySection(initial: PolicyForm) -> impl IntoView {
                     value=warmup_step
                     hint="Bawaan 20 pesan."
                     error=field_error(value, "warmup_step")
+                />
+            </div>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name="guard_enabled"
+                    prop:checked=move || guard.get()
+                    on:change=move |ev| guard.set(event_target_checked(&ev))
+                />
+                " Hentikan pengiriman saat ada tanda awal pemblokiran (dalam 60 menit terakhir, minimal 10 pesan)"
+            </label>
+            <div class="field-row">
+                <TextField
+                    label="Gagal lebih dari (%)"
+                    name="guard_failed_pct"
+                    value=guard_failed
+                    hint="Bawaan 30."
+                    error=field_error(value, "guard_failed_pct")
+                />
+                <TextField
+                    label="Belum diterima lebih dari (%)"
+                    name="guard_undelivered_pct"
+                    value=guard_undelivered
+                    hint="Bawaan 50."
+                    error=field_error(value, "guard_undelivered_pct")
+                />
+                <TextField
+                    label="…setelah (menit)"
+                    name="guard_undelivered_mins"
+                    value=guard_mins
+                    hint="Bawaan 30."
+                    error=field_error(value, "guard_undelivered_mins")
                 />
             </div>
             <div class="form-actions">

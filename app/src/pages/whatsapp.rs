@@ -17,6 +17,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 /// The first QR lives 60 s, each later one 20 s (WAHA); the countdown restarts on each new QR.
 const QR_FIRST_SECS: u32 = 60;
@@ -94,6 +95,18 @@ fn WarmUpNote(text: String) -> impl IntoView {
     }
 }
 
+/// Sending stopped because WhatsApp pushed back: what happened, and where to carry on.
+#[component]
+pub fn BanWarning(text: String) -> impl IntoView {
+    view! {
+        <div class="alert alert-error" data-testid="wa-ban-warning" role="alert">
+            <p><b>"Tanda awal pemblokiran"</b></p>
+            <p>{text}</p>
+            <p><A href="/pengiriman">"Buka Pengiriman"</A></p>
+        </div>
+    }
+}
+
 /// Status, QR and the session controls.
 #[component]
 fn StatusCard(
@@ -146,6 +159,7 @@ fn StatusCard(
                         }
                     })
             }}
+            {move || current.get().and_then(|s| s.warning).map(|w| view! { <BanWarning text=w /> })}
             {move || current.get().and_then(|s| s.warmup).map(|w| view! { <WarmUpNote text=w /> })}
             {move || match raw.get() {
                 Some(SessionStatus::ScanQrCode) => view! { <QrBox /> }.into_any(),

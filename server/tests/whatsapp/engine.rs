@@ -328,3 +328,246 @@ async fn quiet_hours_and_the_daily_cap_hold_messages_back_then_release_them() {
     let _ = task.await;
     t.cleanup().await;
 }
+
+/// The engine's own channel to the sim, for driving the tick poller at a chosen time.
+fn channel_to(sim: &SimHandle, db: &DatabaseConnection) -> WahaChannel {
+    let url = sim.url();
+    let config = Config::from_lookup(|k| match k {
+        "WAHA_URL" => Some(url.clone()),
+        "WAHA_API_KEY" => Some(KEY.into()),
+        _ => None,
+    })
+    .unwrap();
+    WahaChannel::new(
+        db.clone(),
+        Arc::new(config),
+        http_client(Default::default()),
+    )
+}
+
+async fn items(db: &DatabaseConnection) -> Vec<send_items::Model> {
+    send_items::Entity::find()
+        .order_by_asc(send_items::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+}
+
+/// Issue 17: without a webhook (none is registered here) the ticks still come: the engine
+/// reads them from each chat, up to "read".
+#[tokio::test]
+async fn delivery_ticks_come_by_polling_when_there_is_no_webhook() {
+    let sim = working_sim(SimOptions::fast(KEY)).await;
+    let (db, stop, task, t) = engine_on(&sim).await;
+    let j = outbox::enqueue(&db, text_job(&numbers(3), 20))
+        .await
+        .unwrap();
+    wait(&db, j.id, |c, _| c.sent == 3).await;
+    let state = sim_list(&sim, "/_sim/webhooks").await;
+    assert!(state.is_empty(), "no webhook in this test: {state:?}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let acks: Vec<Option<i16>> = items(&db).await.iter().map(|i| i.ack).collect();
+        if acks.iter().all(|a| *a == Some(3)) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "ticks not polled: {acks:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let labels: Vec<_> = items(&db)
+        .await
+        .iter()
+        .map(|i| app::dto::sending::tick_label(i.ack))
+        .collect();
+    assert!(labels.iter().all(|l| *l == Some("✓✓ Dibaca")), "{labels:?}");
+    stop.cancel();
+    let _ = task.await;
+    t.cleanup().await;
+}
+
+/// Issue 17: messages WhatsApp took but never delivered read "tidak diterima" once a day has
+/// passed; one whose tick comes late is corrected.
+#[tokio::test]
+async fn messages_never_delivered_read_as_not_delivered_after_the_timeout() {
+    use app::{
+        domain::sending::{ACK_NOT_DELIVERED, ACK_TIMEOUT_HOURS},
+        server::engine::acks,
+    };
+    let sim = working_sim(SimOptions {
+        faults: Faults {
+            never_ack: true,
+            seed: 1,
+            ..Faults::default()
+        },
+        ..SimOptions::fast(KEY)
+    })
+    .await;
+    let (db, stop, task, t) = engine_on(&sim).await;
+    let j = outbox::enqueue(&db, text_job(&numbers(2), 20))
+        .await
+        .unwrap();
+    wait(&db, j.id, |c, j| c.sent == 2 && j.state == "done").await;
+    stop.cancel();
+    let _ = task.await;
+    let channel = channel_to(&sim, &db);
+    let every = Duration::from_secs(60);
+
+    // An hour on: asked, still nothing.
+    let later = chrono::Utc::now() + chrono::Duration::hours(1);
+    let p = acks::poll_once(&db, &channel, every, later).await.unwrap();
+    assert_eq!((p.chats, p.ticks, p.timed_out), (2, 0, 0));
+    assert!(items(&db).await.iter().all(|i| i.ack.is_none()));
+
+    // A day on: not delivered.
+    let day = chrono::Utc::now()
+        + chrono::Duration::hours(ACK_TIMEOUT_HOURS)
+        + chrono::Duration::minutes(1);
+    let p = acks::poll_once(&db, &channel, every, day).await.unwrap();
+    assert_eq!(p.timed_out, 2);
+    let all = items(&db).await;
+    assert!(all.iter().all(|i| i.ack == Some(ACK_NOT_DELIVERED)));
+    assert_eq!(
+        app::dto::sending::tick_label(all[0].ack),
+        Some("✗ Tidak diterima")
+    );
+    // The phone comes back: WhatsApp delivers the first one after all; its tick wins.
+    let id = all[0].wa_message_id.clone().unwrap();
+    reqwest::Client::new()
+        .post(format!("{}/_sim/messages/{id}/ack", sim.url()))
+        .json(&json!({"ack": 2}))
+        .send()
+        .await
+        .unwrap();
+    outbox::record_ack(&db, &id, 2, day).await.unwrap();
+    assert_eq!(items(&db).await[0].ack, Some(2));
+    t.cleanup().await;
+}
+
+async fn guard_policy(db: &DatabaseConnection, guard: app::domain::sending::BanGuard) {
+    policy::save(
+        db,
+        &SendPolicy {
+            guard: Some(guard),
+            ..SendPolicy::unlimited()
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// Issue 17: messages that WhatsApp takes but never delivers are an early sign of a ban. The
+/// job pauses with an explanation (shown as the WhatsApp warning) and waits for the admin; when
+/// the admin resumes, the guard judges only what comes after.
+#[tokio::test]
+async fn undelivered_messages_pause_the_job_until_the_admin_resumes() {
+    use app::{
+        domain::sending::{BanGuard, JobAction},
+        server::engine::guard,
+    };
+    let sim = working_sim(SimOptions {
+        faults: Faults {
+            never_ack: true,
+            seed: 1,
+            ..Faults::default()
+        },
+        ..SimOptions::fast(KEY)
+    })
+    .await;
+    let (db, stop, task, t) = engine_on(&sim).await;
+    // "Not delivered" at once (minutes cannot pass in a test), judged after 3 messages.
+    guard_policy(
+        &db,
+        BanGuard {
+            min_sample: 3,
+            undelivered_after_mins: 0,
+            ..BanGuard::DEFAULT
+        },
+    )
+    .await;
+    let j = outbox::enqueue(&db, text_job(&numbers(12), 20))
+        .await
+        .unwrap();
+    wait(&db, j.id, |_, j| j.state == "paused").await;
+    let row = send_jobs::Entity::find_by_id(j.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.pause_reason.as_deref(), Some("ban_signal"));
+    assert!(!row.auto_resume, "only the admin resumes");
+    let sent = outbox::counts(&db, j.id).await.unwrap().sent;
+    assert!((3..12).contains(&sent), "paused after {sent}");
+    let warning = guard::warning(&db, "default").await.unwrap().unwrap();
+    assert!(warning.contains("belum diterima pelanggan"), "{warning}");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        sim_list(&sim, "/_sim/messages").await.len() as u64,
+        sent,
+        "nothing more went out while paused"
+    );
+
+    // The admin resumes: the next messages go (a fresh window), then the same sign stops them.
+    outbox::control(&db, j.id, JobAction::Resume, chrono::Utc::now())
+        .await
+        .unwrap();
+    wait(&db, j.id, |c, j| c.sent >= sent + 3 && j.state == "paused").await;
+    assert!(guard::warning(&db, "default").await.unwrap().is_some());
+    stop.cancel();
+    let _ = task.await;
+    t.cleanup().await;
+}
+
+/// Issue 17: a run of failures pauses the job before it burns through every customer.
+#[tokio::test]
+async fn failing_sends_pause_the_job_before_it_reaches_everyone() {
+    use app::domain::sending::BanGuard;
+    let sim = working_sim(SimOptions::fast(KEY)).await;
+    put_faults(&sim, json!({"errorRate": 1.0, "seed": 3})).await;
+    let (db, stop, task, t) = engine_on(&sim).await;
+    guard_policy(
+        &db,
+        BanGuard {
+            min_sample: 3,
+            ..BanGuard::DEFAULT
+        },
+    )
+    .await;
+    let j = outbox::enqueue(&db, text_job(&numbers(20), 0))
+        .await
+        .unwrap();
+    let c = wait(&db, j.id, |_, j| j.state == "paused").await;
+    let row = send_jobs::Entity::find_by_id(j.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.pause_reason.as_deref(), Some("ban_signal"));
+    assert!(
+        row.pause_detail
+            .as_deref()
+            .unwrap()
+            .contains("pesan terakhir gagal"),
+        "{row:?}"
+    );
+    assert!(c.failed + c.unknown >= 3 && c.pending > 0, "{c:?}");
+    stop.cancel();
+    let _ = task.await;
+    t.cleanup().await;
+}
+
+/// Issue 17: a fresh install sends safely without the admin choosing anything.
+#[tokio::test]
+async fn a_fresh_install_has_the_safe_defaults() {
+    use app::domain::sending::{BanGuard, Pacing, WarmUp, Waves};
+    let t = app::server::testing::sqlite().await;
+    let p = policy::load(&t.db).await.unwrap();
+    assert_eq!(p.waves, Some(Waves::DEFAULT));
+    assert_eq!(p.warmup, Some(WarmUp::DEFAULT));
+    assert_eq!(p.guard, Some(BanGuard::DEFAULT));
+    assert!(p.quiet.is_some());
+    assert!(Pacing::SAFE.jitter_ms > 0, "the default pacing is random");
+    t.cleanup().await;
+}

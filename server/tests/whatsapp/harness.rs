@@ -20,11 +20,21 @@ pub struct Tagih {
 }
 
 impl Tagih {
+    /// `("TAGIH_PUBLIC_URL", "self")` in `env` stands for this Tagih's own address.
     pub async fn start(env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
         let mut map: HashMap<String, String> = env
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|(k, v)| {
+                let v = if *k == "TAGIH_PUBLIC_URL" && *v == "self" {
+                    url.clone()
+                } else {
+                    v.to_string()
+                };
+                (k.to_string(), v)
+            })
             .collect();
         map.insert(
             "DATABASE_URL".into(),
@@ -41,8 +51,6 @@ impl Tagih {
             .or_insert_with(|| dir.path().display().to_string());
         let config = Config::from_lookup(|k| map.get(k).cloned()).unwrap();
         let state = server::prepare(config).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let stop = CancellationToken::new();
         let task = tokio::spawn(server::serve_on(listener, state.clone(), stop.clone()));
         let http = reqwest::Client::builder()

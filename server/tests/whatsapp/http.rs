@@ -219,6 +219,106 @@ async fn connect_scan_test_message_webhook_and_stop() {
     t.stop().await;
 }
 
+/// With `TAGIH_PUBLIC_URL`, connecting is all it takes: Start puts Tagih's signed webhook on
+/// the session, WAHA's events are accepted, and a queued message's ticks arrive by webhook
+/// (long before the poller's first look, a minute away with these settings).
+#[tokio::test]
+async fn starting_with_a_public_url_registers_the_webhook_and_ticks_arrive_by_it() {
+    let sim = server::waha_sim::spawn(SimOptions::fast(KEY))
+        .await
+        .unwrap();
+    let t = Tagih::start(&[
+        ("WAHA_URL", &sim.url()),
+        ("WAHA_API_KEY", KEY),
+        ("TAGIH_PUBLIC_URL", "self"),
+        // The poller asks every 2 x lease: 10 minutes here, so a tick within seconds came by
+        // webhook.
+        ("TAGIH_SEND_LEASE_MS", "300000"),
+    ])
+    .await;
+    t.sign_in().await;
+    let hook_url = format!("{}/webhooks/waha", t.url);
+    let before = t.call_ok("wa/settings", &[]).await;
+    assert_eq!(before["webhook_set"], false);
+
+    t.call_ok("wa/session", &[("action", "start")]).await;
+    let state = sim_get(&sim, "/_sim/state").await;
+    let hooks = state["sessions"][0]["config"]["webhooks"].clone();
+    assert_eq!(hooks.as_array().map(Vec::len), Some(1), "{state}");
+    assert_eq!(hooks[0]["url"], hook_url.as_str());
+    let events: Vec<&str> = hooks[0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(events.contains(&"message.ack") && events.contains(&"session.status"));
+    assert!(
+        hooks[0]["hmac"]["key"]
+            .as_str()
+            .is_some_and(|k| k.len() >= 32),
+        "a secret was generated"
+    );
+    let after = t.call_ok("wa/settings", &[]).await;
+    assert_eq!(
+        (
+            after["webhook_set"].as_bool(),
+            after["webhook_url"].as_str()
+        ),
+        (Some(true), Some(hook_url.as_str()))
+    );
+
+    // The phone scans: the signed WORKING event is accepted.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while sim_get(&sim, "/_sim/state").await["sessions"][0]["status"] != "SCAN_QR_CODE" {
+        assert!(tokio::time::Instant::now() < deadline, "no QR");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    sim_post(&sim, "/_sim/sessions/default/scan", json!({})).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while t.wa_row().await.0.as_deref() != Some("WORKING") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the WORKING event was not applied: {}",
+            sim_get(&sim, "/_sim/webhooks").await
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Starting again does not register twice (nor restart the session for it).
+    t.call_ok("wa/session", &[("action", "start")]).await;
+    let hooks = sim_get(&sim, "/_sim/state").await["sessions"][0]["config"]["webhooks"].clone();
+    assert_eq!(hooks.as_array().map(Vec::len), Some(1));
+
+    // A queued message (at any hour): sent, then its ticks come by webhook up to "read".
+    app::server::engine::policy::save(&t.state.db, &app::domain::sending::SendPolicy::unlimited())
+        .await
+        .unwrap();
+    app::server::engine::outbox::enqueue(
+        &t.state.db,
+        super::harness::text_job(&["628120000001"], 0),
+    )
+    .await
+    .unwrap();
+    t.state.engine.wake();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let msgs = sim_get(&sim, "/_sim/messages").await;
+        if let Some(id) = msgs[0]["id"].as_str()
+            && t.item_ack(id).await == Some(3)
+        {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no ticks by webhook: {}",
+            sim_get(&sim, "/_sim/webhooks").await
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    t.stop().await;
+}
+
 #[tokio::test]
 async fn a_wrong_key_and_bad_settings_are_explained_in_indonesian() {
     let sim = server::waha_sim::spawn(SimOptions::fast(KEY))

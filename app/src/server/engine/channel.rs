@@ -11,6 +11,8 @@ pub struct Outgoing {
     pub body: String,
     /// Unix seconds.
     pub timestamp: i64,
+    /// WhatsApp's delivery tick as the chat shows it (-1 error, 1 server, 2 device, 3 read).
+    pub ack: Option<i16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,10 @@
 //! - No silent duplicates: claims are fenced; an item whose claimer died is checked against
 //!   the chat's recent messages before any resend, and marked `unknown` when that cannot decide.
 
+pub mod acks;
 pub mod channel;
 pub mod error;
+pub mod guard;
 pub mod outbox;
 pub mod policy;
 pub mod recheck;
@@ -44,6 +46,9 @@ pub struct EngineConfig {
     pub rate_limit_pause: Duration,
     /// How long shutdown waits for a send in flight before releasing it.
     pub shutdown_grace: Duration,
+    /// How often sent messages whose delivery tick has not come (by webhook) are looked up in
+    /// their chats; a message is asked about less often as it ages.
+    pub ack_poll: Duration,
     /// Multiplies the retry backoff (1.0 = 10 s doubling to 5 min; tests use tiny values).
     pub retry_scale: f64,
     pub timezone: chrono_tz::Tz,
@@ -59,6 +64,7 @@ impl EngineConfig {
             status_poll: Duration::from_secs(10),
             rate_limit_pause: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(5),
+            ack_poll: Duration::from_secs(60),
             retry_scale: 1.0,
             timezone,
         }
@@ -70,6 +76,7 @@ impl EngineConfig {
         self.item_lease = lease + lease / 2;
         self.poll = (lease / 10).clamp(Duration::from_millis(20), Duration::from_secs(1));
         self.status_poll = (lease / 3).max(Duration::from_millis(50));
+        self.ack_poll = lease * 2;
         self
     }
 }
@@ -118,6 +125,12 @@ pub fn spawn(
         config,
         wake: handle.wake.clone(),
     });
+    let ack_poller = tokio::spawn(acks::run(
+        ctx.db.clone(),
+        ctx.channel.clone(),
+        ctx.config.ack_poll,
+        stop.clone(),
+    ));
     tokio::spawn(async move {
         let mut workers: HashMap<String, tokio::task::JoinHandle<()>> = HashMap::new();
         loop {
@@ -141,5 +154,6 @@ pub fn spawn(
         for (_, h) in workers {
             let _ = h.await;
         }
+        let _ = ack_poller.await;
     })
 }

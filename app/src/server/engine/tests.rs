@@ -47,6 +47,8 @@ struct FakeState {
     drop_after: Option<(usize, String)>,
     /// After this many successful sends, WhatsApp's 463 reach-out lock.
     lock_after: Option<usize>,
+    /// The tick every sent message shows in its chat (`None`: the chat shows none).
+    chat_ack: Option<i16>,
 }
 
 impl Default for FakeState {
@@ -60,6 +62,7 @@ impl Default for FakeState {
             history_broken: false,
             drop_after: None,
             lock_after: None,
+            chat_ack: None,
         }
     }
 }
@@ -158,6 +161,7 @@ impl Channel for Fake {
                 id: format!("true_{c}_MSG{}", i + 1),
                 body: b.clone(),
                 timestamp: now,
+                ack: s.chat_ack,
             })
             .collect())
     }
@@ -614,6 +618,7 @@ async fn a_full_wave_rests_and_the_next_wave_goes_after_the_rest() {
                     pause_mins: 1,
                 }),
                 warmup: None,
+                guard: None,
             },
         )
         .await
@@ -674,6 +679,7 @@ async fn a_new_number_is_capped_by_its_warm_up_until_the_owner_says_it_is_old() 
                 quiet: None,
                 waves: None,
                 warmup: Some(w),
+                guard: None,
             },
         )
         .await

@@ -6,7 +6,7 @@ use super::{
     channel::{Channel, Failure, FailureKind},
     outbox, policy,
 };
-use crate::domain::sending::{Hold, ItemState, MAX_ATTEMPTS, Pacing, backoff, day_key};
+use crate::domain::sending::{BanSignal, Hold, ItemState, MAX_ATTEMPTS, Pacing, backoff, day_key};
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbErr,
@@ -62,6 +62,9 @@ struct Local {
     last_status_check: Option<std::time::Instant>,
     /// When this worker last renewed the session slot; the lease holds until renewal + lease.
     slot_renewed: Option<std::time::Instant>,
+    /// When the ban guard last looked at the session's window (`None`: look before the next
+    /// send, e.g. right after a failure).
+    guard_checked: Option<std::time::Instant>,
 }
 
 impl Local {
@@ -208,6 +211,32 @@ async fn step(
         outbox::set_hold(db, name, None).await?;
     }
 
+    // Early signs of a ban stop the session's jobs until the admin has looked (WAHA §7: stop
+    // when WhatsApp starts refusing). Looked at every status poll, and after every failure.
+    if let Some(g) = &policy.guard
+        && mem
+            .guard_checked
+            .is_none_or(|t| t.elapsed() >= cfg.status_poll)
+    {
+        mem.guard_checked = Some(std::time::Instant::now());
+        if let Some(signal) = super::guard::check(db, name, g, now).await? {
+            let message = signal.message();
+            let n = outbox::pause_session_jobs(
+                db,
+                name,
+                outbox::PauseReason {
+                    code: BanSignal::PAUSE_CODE,
+                    message: &message,
+                    auto_resume: false,
+                },
+                now,
+            )
+            .await?;
+            tracing::warn!(session = %name, jobs = n, ?signal, "early sign of a ban: sending paused");
+            return Ok(Step::Continue);
+        }
+    }
+
     // Pacing: the next send waits for the gap the previous one set, on whichever instance.
     if let Some(next) = session.next_send_at
         && next > now
@@ -299,6 +328,9 @@ async fn step(
     )
     .await?;
 
+    if !matches!(paced, Paced::Spaced { sent: Some(_) }) {
+        mem.guard_checked = None;
+    }
     let done = Utc::now();
     let slowdown = session.slowdown.max(1);
     let mut sent_id = None;

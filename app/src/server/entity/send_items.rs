@@ -23,6 +23,8 @@ pub struct Model {
     pub wa_message_id: Option<String>,
     pub ack: Option<i16>,
     pub ack_at: Option<DateTimeUtc>,
+    /// When the ack poller last asked WAHA for this message's tick.
+    pub ack_checked_at: Option<DateTimeUtc>,
     pub error_code: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub error: Option<String>,

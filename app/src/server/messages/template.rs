@@ -279,6 +279,7 @@ fn line_of(body: &str, name: &str) -> Option<usize> {
 /// Realistic values for checking and for previews before any invoice exists.
 pub fn sample(kind: TemplateKind) -> MessageVars {
     let mut v = MessageVars {
+        salam: "Halo".into(),
         nama: "Siti Rahmawati".into(),
         id_pelanggan: "PLG-00012".into(),
         no_hp: "6281234567890".into(),
@@ -496,6 +497,7 @@ mod default_templates {
                 holder: "Budi".into(),
             }],
             pay_in_person: "Kantor, 08.00–17.00".into(),
+            greetings: Vec::new(),
         }
     }
 
@@ -574,6 +576,27 @@ mod default_templates {
             "Net Sejahtera",
         ] {
             assert!(invoice.contains(part), "invoice lacks {part:?}:\n{invoice}");
+        }
+    }
+
+    /// Greeting variants change the first word and nothing else: the same statement with and
+    /// without them differs only before the customer's name.
+    #[test]
+    fn greeting_variants_change_the_opening_never_the_figures() {
+        let st = statement(vec![line(10, 150_000, 0), line(11, 150_000, 0)]);
+        let plain = full_company();
+        let varied = CompanySettings {
+            greetings: vec!["Selamat siang".into(), "Assalamualaikum".into()],
+            ..full_company()
+        };
+        for kind in [TemplateKind::Reminder, TemplateKind::Overdue] {
+            let a = one(kind, &st, &plain, d(11, 20));
+            let b = one(kind, &st, &varied, d(11, 20));
+            assert!(a.starts_with("Halo *Siti Rahmawati*"), "{a}");
+            let greeting = b.split(" *Siti").next().unwrap();
+            assert!(varied.greetings.iter().any(|g| g == greeting), "{b}");
+            let rest = |t: &str| t.split_once(" *Siti Rahmawati*").unwrap().1.to_owned();
+            assert_eq!(rest(&a), rest(&b), "{kind:?}: only the greeting differs");
         }
     }
 

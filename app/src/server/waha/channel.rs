@@ -131,6 +131,7 @@ impl Channel for WahaChannel {
                 id: m.id,
                 body: m.body.unwrap_or_default(),
                 timestamp: m.timestamp,
+                ack: m.ack.and_then(|a| i16::try_from(a).ok()),
             })
             .collect();
         list.sort_by_key(|m| std::cmp::Reverse(m.timestamp));

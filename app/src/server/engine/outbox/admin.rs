@@ -105,12 +105,21 @@ pub async fn pause_job(
     Ok(res.rows_affected == 1)
 }
 
-/// The admin resumes a paused job (whatever paused it).
+/// The admin resumes a paused job (whatever paused it). After a pause for WhatsApp's pushback
+/// the ban guard starts a fresh window: the admin has judged what came before.
 pub async fn resume_job(
     db: &impl ConnectionTrait,
     job_id: i32,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
+    if let Some(j) = job::Entity::find_by_id(job_id).one(db).await?
+        && j.state == JobState::Paused.as_str()
+        && j.pause_reason
+            .as_deref()
+            .is_some_and(|r| crate::server::engine::guard::PUSHBACK.contains(&r))
+    {
+        crate::server::engine::guard::reset(db, &j.wa_session, now).await?;
+    }
     let res = job::Entity::update_many()
         .col_expr(job::Column::State, Expr::value(JobState::Running.as_str()))
         .col_expr(

@@ -111,6 +111,7 @@ pub async fn enqueue_kinds_at(
             wa_message_id: Set(None),
             ack: Set(None),
             ack_at: Set(None),
+            ack_checked_at: Set(None),
             error_code: Set(None),
             error: Set(None),
             sent_at: Set(None),

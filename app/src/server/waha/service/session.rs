@@ -10,7 +10,7 @@ use crate::{
     dto::whatsapp::{ConnectionTest, QrView, SessionView, TestSent},
     error::FieldErrors,
     server::{
-        Secret,
+        Config, Secret,
         waha::{WahaError, WebhookTarget, settings},
     },
 };
@@ -18,9 +18,11 @@ use base64::Engine as _;
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
-/// A session action, then the status it left.
+/// A session action, then the status it left. Starting (or restarting) a session also puts
+/// Tagih's webhook on it when `TAGIH_PUBLIC_URL` says where Tagih is reachable.
 pub async fn act(
     db: &DatabaseConnection,
+    config: &Config,
     conn: &Connection,
     action: SessionAction,
 ) -> Result<SessionView, WhatsAppError> {
@@ -33,6 +35,13 @@ pub async fn act(
     }
     .map_err(WhatsAppError::Waha)?;
     tracing::info!(session = s, ?action, "WhatsApp session action");
+    if matches!(action, SessionAction::Start | SessionAction::Restart) {
+        // Without the webhook the ticks still come, by polling: a refusal here must not
+        // undo the start the admin asked for.
+        if let Err(e) = ensure_webhook(db, config, conn).await {
+            tracing::warn!(error = %e, "webhook not registered on start; delivery ticks are polled");
+        }
+    }
     let info = refresh(db, conn).await.map_err(WhatsAppError::Waha)?;
     Ok(to_status(s, &info))
 }
@@ -156,16 +165,68 @@ pub async fn send_test(
     })
 }
 
-/// Puts Tagih's webhook on the session with a new secret, and remembers both. The secret is
-/// saved first: WAHA restarts the session to apply the hook, and the events of that restart
-/// arrive signed with the new secret. If WAHA refuses, the previous secret comes back.
+/// Where WAHA reaches Tagih's webhook when Tagih has a public address.
+pub fn public_webhook_url(config: &Config) -> Option<url::Url> {
+    config.public_url.as_ref()?.join("/webhooks/waha").ok()
+}
+
+/// With `TAGIH_PUBLIC_URL` set, puts Tagih's webhook (`message.ack`, `session.status`) on the
+/// session unless WAHA already has it there. The HMAC key is `WAHA_WEBHOOK_SECRET`, else the
+/// one saved before, else a new one (saved). `Ok(false)`: nothing to do.
+pub async fn ensure_webhook(
+    db: &DatabaseConnection,
+    config: &Config,
+    conn: &Connection,
+) -> Result<bool, WhatsAppError> {
+    let Some(url) = public_webhook_url(config) else {
+        return Ok(false);
+    };
+    let saved = settings::load(db, config).await?;
+    if saved.webhook_url.as_deref() == Some(url.as_str())
+        && saved.webhook_secret.is_some()
+        && let Ok(info) = conn.client.get_session(&conn.session).await
+        && info
+            .config
+            .as_ref()
+            .and_then(|c| c.get("webhooks"))
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(|hooks| {
+                hooks
+                    .iter()
+                    .any(|h| h.get("url").and_then(serde_json::Value::as_str) == Some(url.as_str()))
+            })
+    {
+        return Ok(false);
+    }
+    let secret = config
+        .waha_webhook_secret
+        .clone()
+        .or(saved.webhook_secret)
+        .unwrap_or_else(|| Secret::new(hex::encode(rand::random::<[u8; 32]>())));
+    register_webhook_with(db, conn, url.as_str(), secret).await?;
+    Ok(true)
+}
+
+/// Puts Tagih's webhook on the session with a new secret, and remembers both (the button on
+/// the WhatsApp page).
 pub async fn register_webhook(
     db: &DatabaseConnection,
     conn: &Connection,
     url: &str,
 ) -> Result<(), WhatsAppError> {
-    let url = settings::parse_url(url).map_err(|m| WhatsAppError::field("webhook_url", m))?;
     let secret = Secret::new(hex::encode(rand::random::<[u8; 32]>()));
+    register_webhook_with(db, conn, url, secret).await
+}
+
+/// The secret is saved first: WAHA restarts the session to apply the hook, and the events of
+/// that restart arrive signed with it. If WAHA refuses, the previous secret comes back.
+async fn register_webhook_with(
+    db: &DatabaseConnection,
+    conn: &Connection,
+    url: &str,
+    secret: Secret,
+) -> Result<(), WhatsAppError> {
+    let url = settings::parse_url(url).map_err(|m| WhatsAppError::field("webhook_url", m))?;
     let previous = settings::load_saved(db, settings::KEY_WEBHOOK_SECRET).await?;
     settings::put(db, settings::KEY_WEBHOOK_SECRET, secret.expose()).await?;
     let registered = conn

@@ -101,6 +101,7 @@ pub fn to_status(session: &str, info: &SessionInfo) -> SessionView {
             }),
         error: None,
         warmup: None,
+        warning: None,
     }
 }
 
@@ -142,6 +143,7 @@ pub async fn live_status(
                 account: None,
                 error: Some(AppError::from(e).to_string()),
                 warmup: None,
+                warning: None,
             });
         }
     };
@@ -151,6 +153,7 @@ pub async fn live_status(
             if info.is_working() {
                 view.warmup = warmup_line(db, config, &conn.session).await?;
             }
+            view.warning = crate::server::engine::guard::warning(db, &conn.session).await?;
             Ok(view)
         }
         Err(e) => {
@@ -162,6 +165,7 @@ pub async fn live_status(
                 account: None,
                 error: Some(e.user_message()),
                 warmup: None,
+                warning: None,
             })
         }
     }
