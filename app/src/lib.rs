@@ -26,6 +26,7 @@ use pages::{
     dashboard::DashboardPage,
     invoices::{InvoiceDetailPage, InvoicesPage},
     login::LoginPage,
+    mutation::MutationPage,
     not_found::NotFound,
     packages::PackagesPage,
     payments::PaymentsPage,
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tagihan/tinjau") view=DraftReviewPage />
                     <Route path=path!("tagihan/:id") view=InvoiceDetailPage />
                     <Route path=path!("pembayaran") view=PaymentsPage />
+                    <Route path=path!("pembayaran/mutasi") view=MutationPage />
                     <Route path=path!("piutang") view=ReceivablesPage />
                     <Route path=path!("whatsapp") view=WhatsAppPage />
                     <Route path=path!("template") view=TemplatePage />

@@ -184,3 +184,70 @@ test("three months owed: one statement with one total through Kirim Semua", asyn
   }
   expect(errors).toEqual([]);
 });
+
+test("WhatsApp refuses new chats: the job stops and the dashboard and WhatsApp page say why", async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = watchErrors(page);
+  await connectWhatsApp(page);
+  const vp = test.info().project.name.startsWith("mobile") ? "7" : "8";
+  const name = `Dodi Baru ${vp}`;
+  const pkg = await call(page, "billing/package-save", {
+    name: `Paket Baru ${test.info().project.name}`,
+    speed_mbps: "10",
+    price: "110.000",
+    description: "",
+  });
+  await call(page, "billing/customer-save", {
+    name,
+    phone: `0813-${vp}880-0001`,
+    address: "Gg. Anggrek",
+    package_id: String(pkg.id),
+    price_override: "",
+    billing_day: "28",
+    status: "active",
+    notes: "",
+  });
+  const now = new Date();
+  await call(page, "billing/run", {
+    period: `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`,
+  });
+
+  // From now on WhatsApp answers every send with 463 (this number may not start new chats).
+  const faults = `${simUrl(page)}/_sim/faults`;
+  expect((await page.request.put(faults, { data: { reachoutAfter: 0 } })).ok()).toBeTruthy();
+  try {
+    await open(page, `/tagihan?q=${encodeURIComponent(name)}`);
+    await expect(page.locator("tbody tr")).toHaveCount(1);
+    await page.getByRole("button", { name: "Kirim Semua via WhatsApp" }).click();
+    const modal = page.getByRole("dialog", { name: "Kirim Semua via WhatsApp" });
+    await modal.getByLabel("Atur sendiri").check();
+    await modal.locator("input[name=delay_secs]").fill("1");
+    await modal.locator("input[name=delay_secs]").blur();
+    await modal.getByRole("button", { name: "Kirim ke 1 Pelanggan" }).click();
+    await expect(modal).toContainText("Dijeda", { timeout: 30_000 });
+
+    // The dashboard says sending stopped; the WhatsApp page says why and what to do.
+    await open(page, "/");
+    await expect(page.getByTestId("dash-ban-warning")).toBeVisible();
+    await fitsWidth(page);
+    await shot(page, "ban-01-dashboard");
+    await open(page, "/whatsapp");
+    const warning = page.getByTestId("wa-ban-warning");
+    await expect(warning).toContainText("error 463");
+    await expect(warning.getByRole("link", { name: "Buka Pengiriman" })).toBeVisible();
+    await fitsWidth(page);
+    await shot(page, "ban-02-whatsapp");
+  } finally {
+    await page.request.put(faults, { data: {} });
+  }
+
+  // The admin cancels it: the warning goes (nothing was sent).
+  const jobs = (await call(page, "sending/jobs", {})) as Array<{ id: number; state: string; pause_detail: string | null }>;
+  const paused = jobs.filter((j) => j.state === "paused" && (j.pause_detail ?? "").includes("463"));
+  expect(paused).toHaveLength(1);
+  await call(page, "sending/control", { id: String(paused[0].id), action: "cancel" });
+  await open(page, "/");
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await expect(page.getByTestId("dash-ban-warning")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -33,6 +33,8 @@ mod m20261203_000042_create_audit_log;
 mod m20261203_000043_index_send_items_sent_at;
 mod m20261203_000044_create_wa_accounts;
 mod m20261203_000045_send_item_ack_checks;
+mod m20261203_000046_customer_statement_link;
+mod m20261203_000047_create_bank_lines;
 mod util;
 
 pub struct Migrator;
@@ -71,6 +73,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000043_index_send_items_sent_at::Migration),
             Box::new(m20261203_000044_create_wa_accounts::Migration),
             Box::new(m20261203_000045_send_item_ack_checks::Migration),
+            Box::new(m20261203_000046_customer_statement_link::Migration),
+            Box::new(m20261203_000047_create_bank_lines::Migration),
         ]
     }
 }

@@ -18,6 +18,7 @@ pub mod guard;
 pub mod scheduler;
 pub mod security;
 pub mod seed;
+pub mod statement_page;
 pub mod waha_sim;
 pub mod webhook;
 
@@ -70,6 +71,13 @@ pub async fn prepare(config: Config) -> Result<AppState, sea_orm::DbErr> {
     Migrator::up(&db, None).await?;
     let options = leptos_options(&config);
     let mut state = AppState::new(config, db, options);
+    // Messages rendered without a request (the scheduler, the engine's re-check) link to the
+    // customer's statement page under this address.
+    app::server::billing::statement_link::remember_public_url(
+        &state.db,
+        state.config.public_url.as_ref(),
+    )
+    .await?;
     // The engine sends through WAHA with the settings in force at each call (editable on the
     // WhatsApp page); until a WAHA address is set, jobs pause with that reason.
     state.channel = Some(std::sync::Arc::new(app::server::waha::WahaChannel::new(
@@ -98,6 +106,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/webhooks/waha", post(webhook::waha))
+        .route("/s/{token}", get(statement_page::show))
         // CSV downloads; behind the session guard like every non-public path.
         .route("/ekspor/pelanggan.csv", get(export_customers))
         .route("/ekspor/tagihan.csv", get(export_invoices))
@@ -233,6 +242,7 @@ pub fn spawn_housekeeping(
 ) -> tokio::task::JoinHandle<()> {
     let store = DbSessionStore::new(state.db.clone());
     let limiter = state.login_limiter.clone();
+    let link_limiter = state.link_limiter.clone();
     let db = state.db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(300));
@@ -246,6 +256,7 @@ pub fn spawn_housekeeping(
                         Err(e) => tracing::warn!(error = %e, "session cleanup failed"),
                     }
                     limiter.shrink();
+                    link_limiter.shrink();
                     let purged = match app::server::retention::days(&db).await {
                         Ok(days) => app::server::retention::purge(&db, days, chrono::Utc::now()).await,
                         Err(e) => Err(e),

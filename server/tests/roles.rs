@@ -96,6 +96,32 @@ fn table() -> Vec<Case> {
             Kasir,
             &[("csv", "nama\n"), ("only_valid", "false")],
         ),
+        form(
+            "/api/billing/statement-link",
+            Kasir,
+            &[("customer_id", NO_ID)],
+        ),
+        form(
+            "/api/billing/statement-link-rotate",
+            Admin,
+            &[("customer_id", NO_ID)],
+        ),
+        form("/api/settings/transfer-code", Kasir, &[]),
+        json(
+            "/api/payments/mutation-preview",
+            Kasir,
+            json!({"upload": {"csv": "", "preset": "auto"}}),
+        ),
+        json(
+            "/api/payments/mutation-confirm",
+            Kasir,
+            json!({"upload": {"csv": "", "preset": "auto"}, "choices": []}),
+        ),
+        json(
+            "/api/settings/transfer-code-save",
+            Admin,
+            json!({"form": {"enabled": false, "extra": "credit"}}),
+        ),
         form("/api/billing/dashboard", Kasir, &[]),
         form("/api/billing/invoices", Kasir, &[("query[page]", "1")]),
         form("/api/billing/invoice-periods", Kasir, &[]),

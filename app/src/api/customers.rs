@@ -153,3 +153,59 @@ pub async fn import_customers(csv: String, only_valid: bool) -> Result<ImportRep
     })
     .await
 }
+
+/// The customer's statement page: the full link when Tagih's public address is known, else
+/// the path.
+#[server(endpoint = "billing/statement-link")]
+pub async fn statement_link(
+    customer_id: i32,
+) -> Result<crate::dto::customers::StatementLink, AppError> {
+    use crate::server::{billing::statement_link as link, ctx};
+    ctx::respond(async move {
+        let (state, _) = ctx::authorise(Role::Kasir)?;
+        let token = link::token_of(&state.db, customer_id).await?;
+        Ok(ssr::link_view(&state, &token))
+    })
+    .await
+}
+
+/// A new link for the customer: the old one stops working at once (a forwarded link, a lost
+/// phone).
+#[server(endpoint = "billing/statement-link-rotate")]
+pub async fn rotate_statement_link(
+    customer_id: i32,
+) -> Result<crate::dto::customers::StatementLink, AppError> {
+    use crate::server::{billing::statement_link as link, ctx};
+    ctx::respond(async move {
+        let (state, user) = ctx::authorise(Role::Admin)?;
+        let token = link::rotate(&state.db, customer_id).await?;
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::CustomerChange,
+            format!("pelanggan #{customer_id}"),
+            "tautan tagihan diganti",
+        )
+        .await;
+        Ok(ssr::link_view(&state, &token))
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::{dto::customers::StatementLink, server::AppState};
+
+    pub fn link_view(state: &AppState, token: &str) -> StatementLink {
+        let path = format!("/s/{token}");
+        let url = state
+            .config
+            .public_url
+            .as_ref()
+            .and_then(|b| crate::server::billing::statement_link::link(b, token));
+        StatementLink {
+            public: url.is_some(),
+            url: url.unwrap_or(path),
+        }
+    }
+}

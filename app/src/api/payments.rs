@@ -38,3 +38,54 @@ pub async fn receivables_aging() -> Result<AgingSummary, AppError> {
     })
     .await
 }
+
+/// Cocokkan mutasi, step 1: what Tagih proposes for each credit line of a bank statement.
+#[server(endpoint = "payments/mutation-preview", input = server_fn::codec::Json)]
+pub async fn mutation_preview(
+    upload: crate::dto::mutation::MutationUpload,
+) -> Result<crate::dto::mutation::MutationPreview, AppError> {
+    use crate::server::{
+        billing::{clock, mutation},
+        ctx,
+    };
+    ctx::respond(async move {
+        let (state, _) = ctx::authorise(Role::Kasir)?;
+        let today = clock::today(state.config.timezone);
+        Ok(mutation::preview(&state.db, &upload, today).await?)
+    })
+    .await
+}
+
+/// Cocokkan mutasi, step 2: the chosen lines recorded as payments, in one step.
+#[server(endpoint = "payments/mutation-confirm", input = server_fn::codec::Json)]
+pub async fn mutation_confirm(
+    upload: crate::dto::mutation::MutationUpload,
+    choices: Vec<crate::dto::mutation::MutationChoice>,
+) -> Result<crate::dto::mutation::MutationResult, AppError> {
+    use crate::server::{
+        billing::{clock, mutation},
+        ctx,
+    };
+    ctx::respond(async move {
+        let (state, user) = ctx::authorise(Role::Kasir)?;
+        let at = clock::Moment::now(state.config.timezone);
+        let result = mutation::confirm(&state.db, &upload, &choices, Some(user.id), at).await?;
+        for r in &result.recorded {
+            ctx::audit(
+                &state,
+                &user,
+                crate::domain::audit::AuditAction::Payment,
+                format!("pelanggan #{}", r.customer_id),
+                format!(
+                    "pembayaran #{}: {} (mutasi bank)",
+                    r.payment_id,
+                    crate::domain::money::rupiah(r.amount)
+                ),
+            )
+            .await;
+        }
+        tracing::info!(recorded = result.recorded.len(), already = result.already, user = %user.username, "bank statement lines recorded");
+        Ok(result)
+    })
+    .await
+}

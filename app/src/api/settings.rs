@@ -104,3 +104,36 @@ pub async fn save_retention(days: String) -> Result<u32, AppError> {
     })
     .await
 }
+
+/// The unique transfer code setting.
+#[server(endpoint = "settings/transfer-code")]
+pub async fn get_transfer_code() -> Result<crate::domain::transfer::TransferCodeSettings, AppError>
+{
+    use crate::server::{billing::transfer_code, ctx};
+    ctx::respond(async move {
+        let (state, _) = ctx::authorise(Role::Kasir)?;
+        Ok(transfer_code::load(&state.db).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "settings/transfer-code-save", input = server_fn::codec::Json)]
+pub async fn save_transfer_code(
+    form: crate::domain::transfer::TransferCodeSettings,
+) -> Result<(), AppError> {
+    use crate::server::{billing::transfer_code, ctx};
+    ctx::respond(async move {
+        let (state, user) = ctx::authorise(Role::Admin)?;
+        transfer_code::save(&state.db, &form).await?;
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::SettingsChange,
+            "kode unik transfer",
+            if form.enabled { "aktif" } else { "nonaktif" },
+        )
+        .await;
+        Ok(())
+    })
+    .await
+}

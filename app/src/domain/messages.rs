@@ -146,6 +146,15 @@ pub const VARIABLES: &[Variable] = &[
         "Kelebihan bayar yang dipakai untuk tagihan berikutnya",
     ),
     var("ada_kredit", "Benar jika ada kelebihan bayar"),
+    var(
+        "link_tagihan",
+        "Tautan halaman tagihan pelanggan (kosong bila TAGIH_PUBLIC_URL belum diatur)",
+    ),
+    var(
+        "total_transfer",
+        "Jumlah transfer dengan kode unik, mis. Rp 150.037 (Pengaturan → kode unik)",
+    ),
+    var("ada_kode_unik", "Benar jika kode unik transfer dipakai"),
     receipt("jumlah_bayar", "Jumlah pembayaran yang diterima"),
     receipt("tanggal_bayar", "Tanggal pembayaran"),
     receipt("metode_bayar", "Tunai, transfer bank, e-wallet, …"),
@@ -186,6 +195,9 @@ pub struct MessageVars {
     pub jatuh_tempo_terlama: String,
     pub kredit: String,
     pub ada_kredit: bool,
+    pub link_tagihan: String,
+    pub total_transfer: String,
+    pub ada_kode_unik: bool,
     pub jumlah_bayar: String,
     pub tanggal_bayar: String,
     pub metode_bayar: String,
@@ -223,7 +235,9 @@ Biaya bulanan: {{ biaya_bulanan }}
 {% endif %}{% endif %}{% if ada_kredit %}Kelebihan bayar sebelumnya: -{{ kredit }}
 {% endif %}
 *Total yang harus dibayar: {{ sisa_bayar }}*
-
+{% if ada_kode_unik %}Mohon transfer tepat *{{ total_transfer }}* (termasuk kode unik) agar pembayaran langsung tercatat.
+{% endif %}{% if link_tagihan %}Rincian tagihan: {{ link_tagihan }}
+{% endif %}
 {% if cara_bayar %}Cara pembayaran:
 {{ cara_bayar }}
 
@@ -238,6 +252,8 @@ Pengingat{% if perusahaan %} dari {{ perusahaan }}{% endif %}: tagihan internet 
 Rincian ({{ jumlah_bulan }} bulan):
 {% for t in tagihan_terbuka %}- {{ t.periode }} ({{ t.no_tagihan }}): {{ t.sisa }}
 {% endfor %}{% else %}Tagihan: {{ no_tagihan }} ({{ periode }})
+{% endif %}{% if ada_kode_unik %}Mohon transfer tepat *{{ total_transfer }}* (termasuk kode unik).
+{% endif %}{% if link_tagihan %}Rincian tagihan: {{ link_tagihan }}
 {% endif %}
 {% if cara_bayar %}Cara pembayaran:
 {{ cara_bayar }}
@@ -255,7 +271,9 @@ Yang belum lunas ({{ jumlah_bulan }} bulan):
 {% endfor %}{% else %}Tagihan: {{ no_tagihan }} ({{ periode }})
 {% endif %}
 Yang harus dibayar: *{{ sisa_bayar }}*
-
+{% if ada_kode_unik %}Mohon transfer tepat *{{ total_transfer }}* (termasuk kode unik).
+{% endif %}{% if link_tagihan %}Rincian tagihan: {{ link_tagihan }}
+{% endif %}
 Mohon segera melakukan pembayaran agar layanan internet ({{ paket }}) tidak terganggu.
 {% if cara_bayar %}
 Cara pembayaran:

@@ -12,4 +12,5 @@ pub mod phone;
 pub mod schedule;
 pub mod sending;
 pub mod statement;
+pub mod transfer;
 pub mod whatsapp;

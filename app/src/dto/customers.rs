@@ -150,3 +150,12 @@ pub struct ImportReport {
 }
 
 pub const ISSUES_SHOWN: usize = 200;
+
+/// A customer's statement page, as the admin copies it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StatementLink {
+    /// The full link (or only the path, when Tagih's public address is not set).
+    pub url: String,
+    /// `TAGIH_PUBLIC_URL` is set: the link works from a customer's phone.
+    pub public: bool,
+}

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod invoices;
 pub mod messages;
+pub mod mutation;
 pub mod packages;
 pub mod payments;
 pub mod receivables;

@@ -4,7 +4,8 @@
 use crate::{
     api::{
         customers::{
-            ImportCustomers, SaveCustomer, SetCustomerStatus, get_customer, list_customers,
+            ImportCustomers, RotateStatementLink, SaveCustomer, SetCustomerStatus, get_customer,
+            list_customers, statement_link,
         },
         packages::list_packages,
     },
@@ -365,6 +366,7 @@ pub fn CustomerEditPage() -> impl IntoView {
                                                         "Catat pembayaran"
                                                     </button>
                                                 </div>
+                                                <StatementLinkCard customer_id=cid />
                                                 <crate::pages::invoices::MoneyLog rows=d.money_log.clone() />
                                                 <Show when=move || paying.get()>
                                                     <PaymentDialog
@@ -389,6 +391,71 @@ pub fn CustomerEditPage() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// The customer's own statement page: the link to give them, and a new one when the old one
+/// went where it should not.
+#[component]
+fn StatementLinkCard(customer_id: i32) -> impl IntoView {
+    let rotate = ServerAction::<RotateStatementLink>::new();
+    let link = Resource::new(
+        move || rotate.version().get(),
+        move |_| statement_link(customer_id),
+    );
+    let confirm = RwSignal::new(false);
+    view! {
+        <div class="card" data-testid="statement-link">
+            <h2>"Halaman tagihan pelanggan"</h2>
+            <p class="muted small">
+                "Pelanggan bisa melihat tagihan, jumlah yang harus dibayar dan cara bayar lewat tautan ini tanpa masuk. Tautan yang sama ada di pesan ({{ link_tagihan }})."
+            </p>
+            <Suspense fallback=|| view! { <p class="muted">"Memuat…"</p> }>
+                {move || link.get().map(|r| match r {
+                    Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                    Ok(l) => view! {
+                        <div class="field">
+                            <label for="f-statement-link">"Tautan"</label>
+                            <input id="f-statement-link" readonly value=l.url.clone()
+                                on:focus=move |ev| {
+                                    #[cfg(feature = "hydrate")]
+                                    {
+                                        use wasm_bindgen::JsCast;
+                                        if let Some(i) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                            i.select();
+                                        }
+                                    }
+                                    #[cfg(not(feature = "hydrate"))]
+                                    let _ = ev;
+                                } />
+                            {(!l.public).then(|| view! {
+                                <p class="field-hint">"TAGIH_PUBLIC_URL belum diatur: tautan ini hanya jalan dari jaringan Tagih, dan pesan tidak memuatnya."</p>
+                            })}
+                        </div>
+                        <div class="button-row">
+                            <a class="btn btn-ghost" href=l.url.clone() target="_blank" rel="noopener">"Buka"</a>
+                            <button type="button" class="btn btn-ghost" on:click=move |_| confirm.set(true)>"Ganti tautan"</button>
+                        </div>
+                    }.into_any(),
+                })}
+            </Suspense>
+            <Show when=move || confirm.get()>
+                <div class="alert alert-warn" role="alert">
+                    <p>"Tautan lama langsung tidak berlaku. Lanjutkan?"</p>
+                    <div class="button-row">
+                        <button type="button" class="btn btn-primary" disabled=move || rotate.pending().get()
+                            on:click=move |_| { confirm.set(false); rotate.dispatch(RotateStatementLink { customer_id }); }>
+                            "Ya, ganti tautan"
+                        </button>
+                        <button type="button" class="btn btn-ghost" on:click=move |_| confirm.set(false)>"Batal"</button>
+                    </div>
+                </div>
+            </Show>
+            <FormAlert error=form_error(rotate.value()) />
+            <Show when=move || matches!(rotate.value().get(), Some(Ok(_)))>
+                <p class="saved" role="status">"Tautan baru dibuat; tautan lama tidak berlaku lagi."</p>
+            </Show>
+        </div>
     }
 }
 

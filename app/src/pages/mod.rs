@@ -5,6 +5,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod invoices;
 pub mod login;
+pub mod mutation;
 pub mod not_found;
 pub mod packages;
 pub mod payments;

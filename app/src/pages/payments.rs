@@ -85,6 +85,7 @@ pub fn PaymentsPage() -> impl IntoView {
             <header class="page-header">
                 <h1>"Pembayaran"</h1>
                 <div class="header-actions">
+                    <A href="/pembayaran/mutasi" attr:class="btn btn-primary">"Cocokkan mutasi"</A>
                     <a class="btn btn-ghost" rel="external" download="" href=export_href>"Ekspor CSV"</a>
                 </div>
             </header>

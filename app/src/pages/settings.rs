@@ -5,13 +5,15 @@ use crate::{
     api::{
         invoices::{SaveBillingRules, get_billing_rules},
         settings::{
-            SaveCompany, SavePolicy, SaveRetention, get_company, get_policy, get_retention,
+            SaveCompany, SavePolicy, SaveRetention, SaveTransferCode, get_company, get_policy,
+            get_retention, get_transfer_code,
         },
     },
     components::form::{FormAlert, field_error, form_error},
     domain::{
         billing::BillingRules,
         company::{Account, CompanySettings},
+        transfer::{CodeExtra, TransferCodeSettings},
     },
     dto::settings::PolicyForm,
     error::AppError,
@@ -25,6 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
     let policy = Resource::new(|| (), |_| get_policy());
     let rules = Resource::new(|| (), |_| get_billing_rules());
     let retention = Resource::new(|| (), |_| get_retention());
+    let codes = Resource::new(|| (), |_| get_transfer_code());
     view! {
         <Title text="Pengaturan" />
         <section class="page">
@@ -37,6 +40,15 @@ pub fn SettingsPage() -> impl IntoView {
                     company.get()
                         .map(|r| match r {
                             Ok(c) => view! { <CompanyForm initial=c /> }.into_any(),
+                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                        })
+                }}
+            </Suspense>
+            <Suspense fallback=|| ()>
+                {move || {
+                    codes.get()
+                        .map(|r| match r {
+                            Ok(c) => view! { <TransferCodeSection initial=c /> }.into_any(),
                             Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
                         })
                 }}
@@ -69,6 +81,61 @@ pub fn SettingsPage() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// The unique transfer code: off by default (customers would see a changed amount).
+#[component]
+fn TransferCodeSection(initial: TransferCodeSettings) -> impl IntoView {
+    let save = ServerAction::<SaveTransferCode>::new();
+    let value = save.value();
+    let enabled = RwSignal::new(initial.enabled);
+    let extra = RwSignal::new(initial.extra);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SaveTransferCode {
+            form: TransferCodeSettings {
+                enabled: enabled.get_untracked(),
+                extra: extra.get_untracked(),
+            },
+        });
+    };
+    view! {
+        <form class="card form settings-form" on:submit=submit novalidate data-testid="transfer-code">
+            <h2>"Kode unik transfer"</h2>
+            <p class="muted">
+                "Jumlah yang diminta ditambah kode 1–999 rupiah yang berbeda untuk tiap pelanggan, mis. Rp 150.037. Transfer dengan jumlah tepat itu langsung dikenali saat mutasi bank dicocokkan."
+            </p>
+            <FormAlert error=form_error(value) />
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name="transfer_code_enabled"
+                    prop:checked=move || enabled.get()
+                    on:change=move |ev| enabled.set(event_target_checked(&ev))
+                />
+                " Tambahkan kode unik ke jumlah tagihan ({{ total_transfer }} di pesan dan di halaman tagihan)"
+            </label>
+            <fieldset class="field">
+                <legend>"Rupiah dari kode unik"</legend>
+                {[CodeExtra::Credit, CodeExtra::WriteOff].into_iter().map(|x| view! {
+                    <label class="check">
+                        <input type="radio" name="transfer_code_extra"
+                            prop:checked=move || extra.get() == x
+                            on:change=move |_| extra.set(x) />
+                        " " {x.label()}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
+                    "Simpan kode unik"
+                </button>
+                <Show when=move || matches!(value.get(), Some(Ok(_)))>
+                    <span class="saved" role="status">"Tersimpan."</span>
+                </Show>
+            </div>
+        </form>
     }
 }
 

@@ -41,6 +41,14 @@ pub async fn set<T: Serialize>(
     Ok(())
 }
 
+/// Forgets the key (no error when it was not set).
+pub async fn delete(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+    settings::Entity::delete_by_id(key.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub const COMPANY: &str = "company";
 
 pub async fn company(

@@ -14,12 +14,19 @@ use std::sync::{
     atomic::{AtomicBool, Ordering},
 };
 
+/// Statement-page views one address may make at once (a family sharing one connection).
+pub const LINK_BURST: u32 = 30;
+
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Views of customers' statement pages (`/s/<token>`) per client address: a burst, then
+    /// one every two seconds, so tokens cannot be tried in bulk.
+    #[from_ref(skip)]
+    pub link_limiter: Arc<LoginLimiter>,
     /// The WAHA connection pool (settings are read per use: they can change at run time).
     pub waha: Arc<WahaRuntime>,
     /// Wakes the sending engine when work is queued or changed.
@@ -44,6 +51,10 @@ impl AppState {
             db,
             config: Arc::new(config),
             login_limiter,
+            link_limiter: Arc::new(LoginLimiter::new(
+                LINK_BURST,
+                std::time::Duration::from_secs(2),
+            )),
             waha: Arc::new(WahaRuntime::new()),
             engine: EngineHandle::default(),
             channel: None,

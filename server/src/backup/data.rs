@@ -39,6 +39,7 @@ pub const TABLES: &[&str] = &[
     "reminder_sent",
     "webhook_events",
     "audit_log",
+    "bank_lines",
 ];
 
 /// Tables whose rows a backup leaves out: a login session's id is a bearer token, and a

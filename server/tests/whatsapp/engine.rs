@@ -571,3 +571,103 @@ async fn a_fresh_install_has_the_safe_defaults() {
     assert!(Pacing::SAFE.jitter_ms > 0, "the default pacing is random");
     t.cleanup().await;
 }
+
+/// Issue 17: a newly linked number's cap rises day by day. The clock is moved by dating the
+/// number's first WORKING back a day (what a real day later looks like to the engine).
+#[tokio::test]
+async fn a_new_numbers_warm_up_cap_rises_with_the_days() {
+    use app::{
+        domain::{sending::WarmUp, whatsapp::SessionStatus},
+        server::waha::{Me, service},
+    };
+    use sea_orm::ConnectionTrait;
+    let sim = working_sim(SimOptions::fast(KEY)).await;
+    let (db, stop, task, t) = engine_on(&sim).await;
+    policy::save(
+        &db,
+        &SendPolicy {
+            warmup: Some(WarmUp {
+                days: 14,
+                first_cap: 2,
+                step: 1,
+            }),
+            ..SendPolicy::unlimited()
+        },
+    )
+    .await
+    .unwrap();
+    let me = Me {
+        id: "6281299990000@c.us".into(),
+        push_name: Some("Net".into()),
+    };
+    service::record_status(&db, "default", &SessionStatus::Working, Some(&me))
+        .await
+        .unwrap();
+    let j = outbox::enqueue(&db, text_job(&numbers(5), 10))
+        .await
+        .unwrap();
+    wait(&db, j.id, |c, _| c.sent == 2).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(sim_list(&sim, "/_sim/messages").await.len(), 2, "day 1: 2");
+    let s = outbox::session_row(&db, "default").await.unwrap().unwrap();
+    assert_eq!(s.hold_reason.as_deref(), Some("warm_up"));
+    // A day later the cap is 3: one more today (2 already went).
+    db.execute_unprepared(&format!(
+        "UPDATE wa_accounts SET first_working_at = '{}'",
+        (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d %H:%M:%S%:z")
+    ))
+    .await
+    .unwrap();
+    wait(&db, j.id, |c, _| c.sent == 3).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(sim_list(&sim, "/_sim/messages").await.len(), 3, "day 2: 3");
+    stop.cancel();
+    let _ = task.await;
+    t.cleanup().await;
+}
+
+/// Issue 17: a full wave rests, and the next wave goes once the rest is over (moved on by
+/// dating the wave's sends back).
+#[tokio::test]
+async fn a_full_wave_rests_before_the_next_one() {
+    use app::domain::sending::Waves;
+    use sea_orm::ConnectionTrait;
+    let sim = working_sim(SimOptions::fast(KEY)).await;
+    let (db, stop, task, t) = engine_on(&sim).await;
+    policy::save(
+        &db,
+        &SendPolicy {
+            waves: Some(Waves {
+                size: 2,
+                pause_mins: 20,
+            }),
+            ..SendPolicy::unlimited()
+        },
+    )
+    .await
+    .unwrap();
+    let j = outbox::enqueue(&db, text_job(&numbers(3), 10))
+        .await
+        .unwrap();
+    wait(&db, j.id, |c, _| c.sent == 2).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(sim_list(&sim, "/_sim/messages").await.len(), 2);
+    let s = outbox::session_row(&db, "default").await.unwrap().unwrap();
+    assert_eq!(s.hold_reason.as_deref(), Some("wave_pause"));
+    let until = s.hold_until.unwrap() - chrono::Utc::now();
+    assert!(
+        until > chrono::Duration::minutes(19),
+        "rests 20 minutes: {until}"
+    );
+    // Twenty minutes later (the sends dated back): the third message goes.
+    db.execute_unprepared(&format!(
+        "UPDATE send_items SET sent_at = '{}' WHERE sent_at IS NOT NULL",
+        (chrono::Utc::now() - chrono::Duration::minutes(21)).format("%Y-%m-%d %H:%M:%S%:z")
+    ))
+    .await
+    .unwrap();
+    wait(&db, j.id, |c, j| c.sent == 3 && j.state == "done").await;
+    stop.cancel();
+    let _ = task.await;
+    t.cleanup().await;
+}

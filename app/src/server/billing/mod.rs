@@ -12,6 +12,7 @@ pub mod drafts;
 pub mod error;
 pub mod invoices;
 pub mod money_log;
+pub mod mutation;
 pub mod packages;
 pub mod payment_list;
 pub mod payments;
@@ -19,6 +20,8 @@ pub mod receivables;
 pub mod sequence;
 pub mod sql;
 pub mod statement;
+pub mod statement_link;
+pub mod transfer_code;
 
 pub use error::BillingError;
 

@@ -30,6 +30,14 @@ pub struct Model {
     pub notes: Option<String>,
     /// When service starts: no invoice for months before it; the first may be pro-rata.
     pub start_date: Option<Date>,
+    /// The customer's statement page is `/s/<token>`; rotated by the admin.
+    #[sea_orm(unique)]
+    pub statement_token: Option<String>,
+    /// What the customer owed when `transfer_amount` was given.
+    pub transfer_total: Option<i64>,
+    /// `transfer_total` plus the unique transfer code: a transfer of exactly this is theirs.
+    #[sea_orm(unique)]
+    pub transfer_amount: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table, matching `migrations/` (the migrations are the truth).
 
 pub mod audit_log;
+pub mod bank_lines;
 pub mod customers;
 pub mod invoice_runs;
 pub mod invoices;

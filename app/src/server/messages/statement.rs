@@ -198,11 +198,29 @@ pub async fn history(
     Ok(h)
 }
 
-/// Template bodies, each read once however many messages use it.
+/// Template bodies, each read once however many messages use it, and what every statement
+/// message adds from outside the statement (the link's address, the transfer-code setting).
 #[derive(Default)]
-pub struct Bodies(HashMap<TemplateKind, String>);
+pub struct Bodies(HashMap<TemplateKind, String>, Option<Extras>);
+
+struct Extras {
+    public_url: Option<url::Url>,
+    codes: bool,
+}
 
 impl Bodies {
+    async fn extras(&mut self, db: &impl ConnectionTrait) -> Result<&Extras, MessageError> {
+        if self.1.is_none() {
+            self.1 = Some(Extras {
+                public_url: crate::server::billing::statement_link::public_url(db).await?,
+                codes: crate::server::billing::transfer_code::load(db)
+                    .await?
+                    .enabled,
+            });
+        }
+        Ok(self.1.as_ref().expect("just set"))
+    }
+
     pub async fn get(
         &mut self,
         db: &impl ConnectionTrait,
@@ -224,10 +242,27 @@ pub async fn render(
     company: &CompanySettings,
     today: NaiveDate,
 ) -> Result<String, MessageError> {
+    use crate::server::billing::{statement_link, transfer_code};
     let mut parts = Vec::with_capacity(members.len());
     for (st, kind) in members {
-        let body = bodies.get(db, *kind).await?;
-        let text = template::render(body, &statement_vars(st, company, today))
+        let body = bodies.get(db, *kind).await?.to_owned();
+        let mut vars = statement_vars(st, company, today);
+        // Only when the template uses them: a link is made on first use, a code is held.
+        let (public_url, codes) = {
+            let x = bodies.extras(db).await?;
+            (x.public_url.clone(), x.codes)
+        };
+        if let Some(base) = public_url.filter(|_| body.contains("link_tagihan")) {
+            let token = statement_link::token_of(db, st.customer_id).await?;
+            vars.link_tagihan = statement_link::link(&base, &token).unwrap_or_default();
+        }
+        if codes && (body.contains("total_transfer") || body.contains("ada_kode_unik")) {
+            if let Some(amount) = transfer_code::amount_for(db, st.customer_id, st.owed()).await? {
+                vars.total_transfer = crate::domain::money::rupiah(amount);
+                vars.ada_kode_unik = true;
+            }
+        }
+        let text = template::render(&body, &vars)
             .map_err(|error| MessageError::Template { kind: *kind, error })?;
         parts.push(text);
     }

@@ -27,6 +27,11 @@ pub async fn act(
     action: SessionAction,
 ) -> Result<SessionView, WhatsAppError> {
     let (c, s) = (&conn.client, conn.session.as_str());
+    let connecting = matches!(action, SessionAction::Start | SessionAction::Restart);
+    // Before starting: WAHA applies a config change to a running session by restarting it, so a
+    // stopped session gets its webhook without a second start. (A session that does not exist
+    // yet, on WAHA Plus, gets it after the start below.)
+    let hooked = connecting && ensure_webhook(db, config, conn).await.is_ok();
     match action {
         SessionAction::Start => c.start(s).await,
         SessionAction::Stop => c.stop(s).await,
@@ -35,7 +40,7 @@ pub async fn act(
     }
     .map_err(WhatsAppError::Waha)?;
     tracing::info!(session = s, ?action, "WhatsApp session action");
-    if matches!(action, SessionAction::Start | SessionAction::Restart) {
+    if connecting && !hooked {
         // Without the webhook the ticks still come, by polling: a refusal here must not
         // undo the start the admin asked for.
         if let Err(e) = ensure_webhook(db, config, conn).await {
