@@ -13,7 +13,7 @@ const simBin = process.env.WAHA_SIM_BIN ?? join(dirname(bin), "waha-sim");
 
 
 // Spec files run in this order per viewport.
-const SPEC_ORDER = ["foundation", "billing", "whatsapp", "messages", "sending", "schedule", "users", "visual", "ledger"];
+const SPEC_ORDER = ["foundation", "billing", "whatsapp", "messages", "sending", "schedule", "users", "visual", "statement", "ledger"];
 
 const chromium = {
   executablePath: "/usr/bin/chromium",

@@ -14,7 +14,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table("send_items")
-                    .add_column(&mut timestamp_with_time_zone_null("ack_checked_at"))
+                    .add_column(timestamp_with_time_zone_null("ack_checked_at"))
                     .to_owned(),
             )
             .await?;

@@ -30,6 +30,8 @@ mod drafts_tests;
 #[cfg(test)]
 mod ledger_tests;
 #[cfg(test)]
+mod link_tests;
+#[cfg(test)]
 mod money_tests;
 #[cfg(test)]
 mod tests;

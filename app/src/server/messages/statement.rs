@@ -256,11 +256,12 @@ pub async fn render(
             let token = statement_link::token_of(db, st.customer_id).await?;
             vars.link_tagihan = statement_link::link(&base, &token).unwrap_or_default();
         }
-        if codes && (body.contains("total_transfer") || body.contains("ada_kode_unik")) {
-            if let Some(amount) = transfer_code::amount_for(db, st.customer_id, st.owed()).await? {
-                vars.total_transfer = crate::domain::money::rupiah(amount);
-                vars.ada_kode_unik = true;
-            }
+        if codes
+            && (body.contains("total_transfer") || body.contains("ada_kode_unik"))
+            && let Some(amount) = transfer_code::amount_for(db, st.customer_id, st.owed()).await?
+        {
+            vars.total_transfer = crate::domain::money::rupiah(amount);
+            vars.ada_kode_unik = true;
         }
         let text = template::render(&body, &vars)
             .map_err(|error| MessageError::Template { kind: *kind, error })?;

@@ -385,7 +385,10 @@ pub fn parse_date(raw: &str, year_end: NaiveDate) -> Option<NaiveDate> {
     let s = raw.trim().trim_matches('\'').trim();
     let first = s.split_whitespace().next()?;
     for f in ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(first, f) {
+        // "%Y" would read "26" as the year 26: a four-digit year or the two-digit format.
+        if let Ok(d) = NaiveDate::parse_from_str(first, f)
+            && d.year() >= 1990
+        {
             return Some(d);
         }
     }
