@@ -107,6 +107,12 @@ fn table() -> Vec<Case> {
             &[("customer_id", NO_ID)],
         ),
         form("/api/settings/transfer-code", Kasir, &[]),
+        form("/api/settings/qris", Kasir, &[]),
+        json(
+            "/api/settings/qris-save",
+            Admin,
+            json!({"image": "data:text/plain;base64,eA=="}),
+        ),
         json(
             "/api/payments/mutation-preview",
             Kasir,

@@ -137,3 +137,47 @@ pub async fn save_transfer_code(
     })
     .await
 }
+
+/// The QRIS image customers see on their statement page (a `data:` URL), if uploaded.
+#[server(endpoint = "settings/qris")]
+pub async fn get_qris() -> Result<Option<String>, AppError> {
+    use crate::server::{billing::statement_link, ctx, settings};
+    ctx::respond(async move {
+        let (state, _) = ctx::authorise(Role::Kasir)?;
+        Ok(settings::get::<String>(&state.db, statement_link::KEY_QRIS).await?)
+    })
+    .await
+}
+
+/// Saves the QRIS image (PNG or JPEG as a `data:` URL, at most 500 KB); empty removes it.
+#[server(endpoint = "settings/qris-save", input = server_fn::codec::Json)]
+pub async fn save_qris(image: String) -> Result<(), AppError> {
+    use crate::server::{billing::statement_link, ctx, settings};
+    ctx::respond(async move {
+        let (state, user) = ctx::authorise(Role::Admin)?;
+        if image.is_empty() {
+            settings::delete(&state.db, statement_link::KEY_QRIS).await?;
+        } else {
+            let clean = statement_link::check_qris(&image).map_err(|m| {
+                let mut e = crate::error::FieldErrors::new();
+                e.add("qris", m);
+                AppError::Validation(e)
+            })?;
+            settings::set(&state.db, statement_link::KEY_QRIS, &clean).await?;
+        }
+        ctx::audit(
+            &state,
+            &user,
+            crate::domain::audit::AuditAction::SettingsChange,
+            "gambar QRIS",
+            if image.is_empty() {
+                "dihapus"
+            } else {
+                "diunggah"
+            },
+        )
+        .await;
+        Ok(())
+    })
+    .await
+}

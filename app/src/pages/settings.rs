@@ -5,8 +5,8 @@ use crate::{
     api::{
         invoices::{SaveBillingRules, get_billing_rules},
         settings::{
-            SaveCompany, SavePolicy, SaveRetention, SaveTransferCode, get_company, get_policy,
-            get_retention, get_transfer_code,
+            SaveCompany, SavePolicy, SaveQris, SaveRetention, SaveTransferCode, get_company,
+            get_policy, get_qris, get_retention, get_transfer_code,
         },
     },
     components::form::{FormAlert, field_error, form_error},
@@ -28,6 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
     let rules = Resource::new(|| (), |_| get_billing_rules());
     let retention = Resource::new(|| (), |_| get_retention());
     let codes = Resource::new(|| (), |_| get_transfer_code());
+    let qris = Resource::new(|| (), |_| get_qris());
     view! {
         <Title text="Pengaturan" />
         <section class="page">
@@ -40,6 +41,15 @@ pub fn SettingsPage() -> impl IntoView {
                     company.get()
                         .map(|r| match r {
                             Ok(c) => view! { <CompanyForm initial=c /> }.into_any(),
+                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                        })
+                }}
+            </Suspense>
+            <Suspense fallback=|| ()>
+                {move || {
+                    qris.get()
+                        .map(|r| match r {
+                            Ok(q) => view! { <QrisSection initial=q /> }.into_any(),
                             Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
                         })
                 }}
@@ -81,6 +91,80 @@ pub fn SettingsPage() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// The QRIS image shown on customers' statement pages.
+#[component]
+fn QrisSection(initial: Option<String>) -> impl IntoView {
+    let save = ServerAction::<SaveQris>::new();
+    let value = save.value();
+    let current = RwSignal::new(initial);
+    let (read_error, set_read_error) = signal(None::<String>);
+    let qris_error = field_error(value, "qris");
+    // Shown once the server kept it (it checks the bytes, not the browser's word).
+    let pending = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = value.get() {
+            current.set(pending.get_untracked());
+        }
+    });
+    let on_file = move |ev: leptos::ev::Event| {
+        set_read_error.set(None);
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::{JsCast, closure::Closure};
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            if file.size() > 500_000.0 {
+                set_read_error.set(Some("Gambar terlalu besar (paling besar 500 KB).".into()));
+                return;
+            }
+            let Ok(reader) = web_sys::FileReader::new() else {
+                return;
+            };
+            let r = reader.clone();
+            let done = Closure::once(move || {
+                if let Some(url) = r.result().ok().and_then(|v| v.as_string()) {
+                    pending.set(Some(url.clone()));
+                    save.dispatch(SaveQris { image: url });
+                }
+            });
+            reader.set_onload(Some(done.as_ref().unchecked_ref()));
+            done.forget();
+            if reader.read_as_data_url(&file).is_err() {
+                set_read_error.set(Some("Gambar tidak bisa dibaca.".into()));
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <div class="card form settings-form" data-testid="qris">
+            <h2>"QRIS"</h2>
+            <p class="muted">"Gambar QRIS usaha Anda tampil di halaman tagihan pelanggan, di bawah rekening bank dan e-wallet."</p>
+            {move || current.get().map(|src| view! { <img class="qris-preview" src=src alt="QRIS yang tersimpan" /> })}
+            <div class="field" class:has-error=move || qris_error.with(Option::is_some) || read_error.with(Option::is_some)>
+                <label for="f-qris">"Unggah gambar QRIS (PNG atau JPG, paling besar 500 KB)"</label>
+                <input id="f-qris" type="file" accept="image/png,image/jpeg" on:change=on_file aria-describedby="f-qris-err" />
+                <p class="field-error" id="f-qris-err" aria-live="polite">
+                    {move || read_error.get().or_else(|| qris_error.get())}
+                </p>
+            </div>
+            <Show when=move || current.with(Option::is_some)>
+                <button type="button" class="btn btn-ghost" disabled=move || save.pending().get()
+                    on:click=move |_| { pending.set(None); save.dispatch(SaveQris { image: String::new() }); }>
+                    "Hapus gambar QRIS"
+                </button>
+            </Show>
+        </div>
     }
 }
 

@@ -506,3 +506,31 @@ async fn a_generic_file_is_read_by_the_columns_the_admin_names() {
     );
     t.cleanup().await;
 }
+
+#[test]
+fn a_qris_image_is_checked_by_its_bytes() {
+    use base64::Engine as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0];
+    // Called JPEG by the browser, PNG by its bytes: kept as PNG.
+    let ok = statement_link::check_qris(&format!("data:image/jpeg;base64,{}", b64(&png))).unwrap();
+    assert!(ok.starts_with("data:image/png;base64,"));
+    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0];
+    assert!(
+        statement_link::check_qris(&format!("data:image/jpeg;base64,{}", b64(&jpeg)))
+            .unwrap()
+            .starts_with("data:image/jpeg")
+    );
+    for bad in [
+        format!(
+            "data:image/svg+xml;base64,{}",
+            b64(b"<svg onload=alert(1)>")
+        ),
+        format!("data:text/html;base64,{}", b64(&png)),
+        "javascript:alert(1)".to_owned(),
+        format!("data:image/png;base64,{}", b64(&vec![0x89; 600_000])),
+        "data:image/png;base64,@@@".to_owned(),
+    ] {
+        assert!(statement_link::check_qris(&bad).is_err(), "{}", &bad[..30]);
+    }
+}

@@ -177,6 +177,36 @@ pub async fn page(
 /// The QRIS image the admin uploaded (a `data:image/…` URL).
 pub const KEY_QRIS: &str = "payments.qris";
 
+/// Largest QRIS image kept (a QRIS sticker photo is well under this).
+pub const QRIS_MAX_BYTES: usize = 500_000;
+
+/// A PNG or JPEG `data:` URL of at most [`QRIS_MAX_BYTES`], checked by its bytes (not by what
+/// the browser called it); the URL rebuilt with the type the bytes show.
+pub fn check_qris(data_url: &str) -> Result<String, &'static str> {
+    const BAD: &str = "Gambar QRIS harus berupa file PNG atau JPG, paling besar 500 KB.";
+    let (_, b64) = data_url
+        .split_once(";base64,")
+        .filter(|(head, _)| head.starts_with("data:image/"))
+        .ok_or(BAD)?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .map_err(|_| BAD)?;
+    if bytes.len() > QRIS_MAX_BYTES {
+        return Err(BAD);
+    }
+    let kind = if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
+        "png"
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "jpeg"
+    } else {
+        return Err(BAD);
+    };
+    Ok(format!(
+        "data:image/{kind};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&bytes)
+    ))
+}
+
 const PAGE: &str = include_str!("statement_page.html");
 
 /// The page as HTML (`None`: the "not found" page). Rendered with HTML escaping.
