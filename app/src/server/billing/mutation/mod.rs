@@ -81,12 +81,28 @@ struct Debtor {
     owed: i64,
 }
 
+/// Upper-case words, split at anything not a letter or digit and between digits and letters:
+/// BCA's fixed-width description glues the amount to the note ("150000.00AGUS PRASETYO").
 fn words(s: &str) -> Vec<String> {
-    s.to_uppercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() >= 2)
-        .map(str::to_owned)
-        .collect()
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut last_digit = None;
+    for c in s.to_uppercase().chars() {
+        if !c.is_alphanumeric() {
+            out.push(std::mem::take(&mut cur));
+            last_digit = None;
+            continue;
+        }
+        let digit = c.is_ascii_digit();
+        if last_digit.is_some_and(|d| d != digit) {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(c);
+        last_digit = Some(digit);
+    }
+    out.push(cur);
+    out.retain(|w| w.chars().count() >= 2);
+    out
 }
 
 async fn debtors(db: &impl ConnectionTrait) -> Result<Vec<Debtor>, BillingError> {
@@ -333,4 +349,19 @@ pub async fn confirm(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_found_in_glued_bank_descriptions() {
+        assert_eq!(
+            super::words("WS95031   150000.00AGUS PRASETYO"),
+            ["WS", "95031", "150000", "00", "AGUS", "PRASETYO"]
+        );
+        assert_eq!(
+            super::words("cenaidja/siti rahmawati"),
+            ["CENAIDJA", "SITI", "RAHMAWATI"]
+        );
+    }
 }
