@@ -30,6 +30,18 @@ const VOLATILE_UNDER_DIALOG = ["[data-testid=wa-dot]"];
 async function looks(page: Page, name: string, opts: { dialog?: boolean } = {}) {
   // Nothing moving: no caret, no transitions, fonts loaded.
   await page.evaluate(() => document.fonts.ready);
+  // A statement link's token is random: drawn as a fixed one (in the text and the editor).
+  await page.evaluate(() => {
+    const token = /\/s\/[A-Za-z0-9_-]{32}/g;
+    const fixed = "/s/" + "x".repeat(32);
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const v = n.nodeValue ?? "";
+      const r = v.replace(token, fixed);
+      if (r !== v) n.nodeValue = r;
+    }
+    for (const t of Array.from(document.querySelectorAll("textarea"))) t.value = t.value.replace(token, fixed);
+  });
   const masked: string[] = opts.dialog ? VOLATILE_UNDER_DIALOG : VOLATILE;
   await expect(page).toHaveScreenshot(`${name}.png`, {
     animations: "disabled",

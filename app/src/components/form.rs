@@ -159,3 +159,41 @@ pub fn TextAreaField(
         </div>
     }
 }
+
+/// Reads the file chosen in an `<input type=file>` as text, in the browser (nothing is uploaded
+/// until it is checked): `done(Ok((name, text)))`, or `Err` with the reason for the admin.
+/// No file chosen: nothing happens.
+pub fn read_chosen_file(
+    ev: &leptos::ev::Event,
+    max_bytes: f64,
+    done: impl FnOnce(Result<(String, String), String>) + 'static,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(file) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|f| f.get(0))
+        else {
+            return;
+        };
+        if file.size() > max_bytes {
+            done(Err(format!(
+                "File terlalu besar (paling besar {} MB).",
+                max_bytes / 1_000_000.0
+            )));
+            return;
+        }
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(v) => done(Ok((name, v.as_string().unwrap_or_default()))),
+                Err(_) => done(Err("File tidak bisa dibaca.".into())),
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, max_bytes, done);
+}

@@ -489,34 +489,11 @@ pub fn CustomerImportPage() -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
         set_read_error.set(None);
         import.value().set(None);
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                set_text.set(None);
-                return;
-            };
-            if file.size() > 5_000_000.0 {
-                set_read_error.set(Some("File terlalu besar (paling besar 5 MB).".into()));
-                set_text.set(None);
-                return;
-            }
-            let name = file.name();
-            leptos::task::spawn_local(async move {
-                match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    Ok(v) => set_text.set(Some((name, v.as_string().unwrap_or_default()))),
-                    Err(_) => set_read_error.set(Some("File tidak bisa dibaca.".into())),
-                }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, set_text);
+        set_text.set(None);
+        crate::components::form::read_chosen_file(&ev, 5_000_000.0, move |r| match r {
+            Ok(file) => set_text.set(Some(file)),
+            Err(e) => set_read_error.set(Some(e)),
+        });
     };
     let submit = move |only_valid: bool| {
         if let Some((_, csv)) = text.get_untracked() {

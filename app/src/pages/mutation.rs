@@ -45,34 +45,11 @@ pub fn MutationPage() -> impl IntoView {
         set_read_error.set(None);
         preview.value().set(None);
         confirm.value().set(None);
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                set_text.set(None);
-                return;
-            };
-            if file.size() > 5_000_000.0 {
-                set_read_error.set(Some("File terlalu besar (paling besar 5 MB).".into()));
-                set_text.set(None);
-                return;
-            }
-            let name = file.name();
-            leptos::task::spawn_local(async move {
-                match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    Ok(v) => set_text.set(Some((name, v.as_string().unwrap_or_default()))),
-                    Err(_) => set_read_error.set(Some("File tidak bisa dibaca.".into())),
-                }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, set_text);
+        set_text.set(None);
+        crate::components::form::read_chosen_file(&ev, 5_000_000.0, move |r| match r {
+            Ok(file) => set_text.set(Some(file)),
+            Err(e) => set_read_error.set(Some(e)),
+        });
     };
 
     view! {
@@ -88,7 +65,7 @@ pub fn MutationPage() -> impl IntoView {
                 "Unggah mutasi rekening dari internet banking (CSV). Setiap uang masuk dicocokkan dengan pelanggan: lewat kode unik transfer, atau jumlah tagihan yang tepat dan nama di keterangan. Periksa daftarnya, lalu catat sekaligus."
             </p>
             <div class="card stack">
-                <div class="field-row">
+                <div class="stack">
                     <div class="field">
                         <label for="f-preset">"Bank / format"</label>
                         <select id="f-preset" name="preset"
@@ -243,7 +220,11 @@ fn Proposals(
                                             });
                                         } />
                                 </td>
-                                <td data-label="Tanggal">{if p.date.is_empty() { "—".to_owned() } else { p.date.clone() }}</td>
+                                <td data-label="Tanggal">
+                                    {chrono::NaiveDate::parse_from_str(&p.date, "%Y-%m-%d")
+                                        .map(crate::domain::dates::format_date_short)
+                                        .unwrap_or_else(|_| "Belum dibukukan".to_owned())}
+                                </td>
                                 <td data-label="Keterangan"><span class="small">{p.description.clone()}</span></td>
                                 <td data-label="Jumlah" class="num money"><span class="amount">{rupiah(p.amount)}</span></td>
                                 <td data-label="Pelanggan">

@@ -36,61 +36,31 @@ pub fn SettingsPage() -> impl IntoView {
                 <h1>"Pengaturan"</h1>
                 <p class="page-sub">"Data usaha dan cara pembayaran tampil di setiap pesan WhatsApp."</p>
             </header>
-            <Suspense fallback=|| view! { <p class="muted">"Memuat…"</p> }>
-                {move || {
-                    company.get()
-                        .map(|r| match r {
-                            Ok(c) => view! { <CompanyForm initial=c /> }.into_any(),
-                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
-                        })
-                }}
-            </Suspense>
-            <Suspense fallback=|| ()>
-                {move || {
-                    qris.get()
-                        .map(|r| match r {
-                            Ok(q) => view! { <QrisSection initial=q /> }.into_any(),
-                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
-                        })
-                }}
-            </Suspense>
-            <Suspense fallback=|| ()>
-                {move || {
-                    codes.get()
-                        .map(|r| match r {
-                            Ok(c) => view! { <TransferCodeSection initial=c /> }.into_any(),
-                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
-                        })
-                }}
-            </Suspense>
-            <Suspense fallback=|| ()>
-                {move || {
-                    policy.get()
-                        .map(|r| match r {
-                            Ok(p) => view! { <PolicySection initial=p /> }.into_any(),
-                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
-                        })
-                }}
-            </Suspense>
-            <Suspense fallback=|| ()>
-                {move || {
-                    rules.get()
-                        .map(|r| match r {
-                            Ok(r) => view! { <RulesSection initial=r /> }.into_any(),
-                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
-                        })
-                }}
-            </Suspense>
-            <Suspense fallback=|| ()>
-                {move || {
-                    retention.get()
-                        .map(|r| match r {
-                            Ok(d) => view! { <RetentionSection initial=d /> }.into_any(),
-                            Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            {loaded(company, |c| view! { <CompanyForm initial=c /> })}
+            {loaded(qris, |q| view! { <QrisSection initial=q /> })}
+            {loaded(codes, |c| view! { <TransferCodeSection initial=c /> })}
+            {loaded(policy, |p| view! { <PolicySection initial=p /> })}
+            {loaded(rules, |r| view! { <RulesSection initial=r /> })}
+            {loaded(retention, |d| view! { <RetentionSection initial=d /> })}
         </section>
+    }
+}
+
+/// One section of the page once its settings arrive (or why they did not).
+fn loaded<T, V>(r: Resource<Result<T, AppError>>, show: fn(T) -> V) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Memuat…"</p> }>
+            {move || {
+                r.get().map(|r| match r {
+                    Ok(v) => show(v).into_any(),
+                    Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                })
+            }}
+        </Suspense>
     }
 }
 
