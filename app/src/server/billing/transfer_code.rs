@@ -180,19 +180,28 @@ pub async fn amounts_for(
     Ok(out)
 }
 
-/// The customer a transfer of exactly `amount` belongs to, with what they owed when it was
-/// given (the caller checks it is still what they owe).
-pub async fn holder_of(
+/// The customers transfers of exactly these amounts belong to, each with what they owed when
+/// the amount was given (the caller checks it is still what they owe). One query per 500.
+pub async fn holders_of(
     db: &impl ConnectionTrait,
-    amount: i64,
-) -> Result<Option<(i32, i64)>, DbErr> {
-    Ok(customers::Entity::find()
-        .select_only()
-        .column(customers::Column::Id)
-        .column(customers::Column::TransferTotal)
-        .filter(customers::Column::TransferAmount.eq(amount))
-        .into_tuple::<(i32, Option<i64>)>()
-        .one(db)
-        .await?
-        .and_then(|(id, total)| total.map(|t| (id, t))))
+    amounts: &[i64],
+) -> Result<HashMap<i64, (i32, i64)>, DbErr> {
+    let mut out = HashMap::new();
+    for chunk in amounts.chunks(500) {
+        let rows: Vec<(i32, Option<i64>, Option<i64>)> = customers::Entity::find()
+            .select_only()
+            .column(customers::Column::Id)
+            .column(customers::Column::TransferTotal)
+            .column(customers::Column::TransferAmount)
+            .filter(customers::Column::TransferAmount.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, total, amount) in rows {
+            if let (Some(t), Some(a)) = (total, amount) {
+                out.insert(a, (id, t));
+            }
+        }
+    }
+    Ok(out)
 }

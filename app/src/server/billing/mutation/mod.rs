@@ -157,7 +157,12 @@ pub async fn preview(
         .collect();
     let debtors = debtors(db).await?;
     let by_id: HashMap<i32, &Debtor> = debtors.iter().map(|d| (d.id, d)).collect();
-    let codes = transfer_code::load(db).await?.enabled;
+    let holders = if transfer_code::load(db).await?.enabled {
+        let amounts: Vec<i64> = lines.iter().map(|k| k.line.amount).collect();
+        transfer_code::holders_of(db, &amounts).await?
+    } else {
+        HashMap::new()
+    };
     let mut proposals = Vec::with_capacity(lines.len());
     for k in &lines {
         let l = &k.line;
@@ -179,13 +184,9 @@ pub async fn preview(
             p.kind = MatchKind::Pending;
             None
         } else {
-            let by_code = if codes {
-                transfer_code::holder_of(db, l.amount)
-                    .await?
-                    .and_then(|(id, total)| by_id.get(&id).filter(|d| d.owed == total).copied())
-            } else {
-                None
-            };
+            let by_code = holders
+                .get(&l.amount)
+                .and_then(|(id, total)| by_id.get(id).filter(|d| d.owed == *total).copied());
             match by_code {
                 Some(d) => Some((MatchKind::Code, d)),
                 None => {
@@ -249,19 +250,26 @@ pub async fn confirm(
     }
     errors.check().map_err(BillingError::Invalid)?;
     let settings = transfer_code::load(db).await?;
+    let chosen: Vec<&parse::Line> = choices.iter().filter_map(|c| lines.get(&c.key)).collect();
+    let holders =
+        transfer_code::holders_of(db, &chosen.iter().map(|l| l.amount).collect::<Vec<_>>()).await?;
+    let names: HashMap<i32, String> = customers::Entity::find()
+        .select_only()
+        .column(customers::Column::Id)
+        .column(customers::Column::Name)
+        .filter(customers::Column::Id.is_in(choices.iter().map(|c| c.customer_id)))
+        .into_tuple::<(i32, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let mut out = MutationResult {
         recorded: Vec::new(),
         already: 0,
     };
     for c in choices {
         let Some(l) = lines.get(&c.key) else { continue };
-        let name: Option<String> = customers::Entity::find_by_id(c.customer_id)
-            .select_only()
-            .column(customers::Column::Name)
-            .into_tuple()
-            .one(db)
-            .await?;
-        let Some(name) = name else {
+        let Some(name) = names.get(&c.customer_id).cloned() else {
             return Err(BillingError::NotFound);
         };
         // The line is claimed first: a second import (or a double click) finds it taken.
@@ -282,8 +290,8 @@ pub async fn confirm(
             out.already += 1;
             continue;
         }
-        let code_total = match transfer_code::holder_of(db, l.amount).await? {
-            Some((id, total)) if id == c.customer_id => Some(total),
+        let code_total = match holders.get(&l.amount) {
+            Some((id, total)) if *id == c.customer_id => Some(*total),
             _ => None,
         };
         let (amount, written_off) = match (settings.extra, code_total) {
